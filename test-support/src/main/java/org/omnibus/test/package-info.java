@@ -1,6 +1,5 @@
 /**
- * Test nodes, cluster builder, loss and partition switches, await helpers.
- * <p>
- * Nothing lives here yet; see docs/ARCHITECTURE.md for what this module will hold.
+ * Test helpers shared by the modules' tests: bounded waiting ({@link org.omnibus.test.Tests#await}); test nodes,
+ * a cluster builder and loss and partition switches will follow.
  */
 package org.omnibus.test;
