@@ -104,7 +104,8 @@ public final class TransportConfiguration
     public static final String ENDPOINT_PROP_NAME = "omnibus.transport.endpoint";
 
     /**
-     * This node's MDC control endpoint, {@code host:port} (port 0 picks a free one), for {@link ChannelMode#MDC_DYNAMIC}.
+     * This node's MDC control endpoint, {@code host:port} (port 0 picks a free one), for
+     * {@link ChannelMode#MDC_DYNAMIC}.
      */
     public static final String CONTROL_ENDPOINT_PROP_NAME = "omnibus.transport.control.endpoint";
 

@@ -251,7 +251,8 @@ final class TestNode implements AutoCloseable
         return result;
     }
 
-    private void encode(final MutableDirectBuffer buffer, final int offset, final int kind, final long seq, final int length)
+    private void encode(
+        final MutableDirectBuffer buffer, final int offset, final int kind, final long seq, final int length)
     {
         buffer.putInt(offset, kind, ORDER);
         buffer.putInt(offset + 4, nodeId, ORDER);
@@ -263,7 +264,11 @@ final class TestNode implements AutoCloseable
     }
 
     private void onMessage(
-        final TransportStream stream, final DirectBuffer buffer, final int offset, final int length, final Header header)
+        final TransportStream stream,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header)
     {
         final int kind = buffer.getInt(offset, ORDER);
         final int sender = buffer.getInt(offset + 4, ORDER);

@@ -154,7 +154,8 @@ class TransportContextTest
     {
         assertThat(IdleStrategyKind.fromConfigName("Backoff")).isEqualTo(IdleStrategyKind.BACKOFF);
         assertThat(IdleStrategyKind.fromConfigName("busy-spin")).isEqualTo(IdleStrategyKind.BUSY_SPIN);
-        assertThat(IdleStrategyKind.SLEEPING.newIdleStrategy()).isNotSameAs(IdleStrategyKind.SLEEPING.newIdleStrategy());
+        assertThat(IdleStrategyKind.SLEEPING.newIdleStrategy())
+            .isNotSameAs(IdleStrategyKind.SLEEPING.newIdleStrategy());
         assertThatThrownBy(() -> IdleStrategyKind.fromConfigName("spin-forever"))
             .hasMessageContaining("unknown idle strategy");
     }

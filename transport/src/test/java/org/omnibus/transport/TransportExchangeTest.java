@@ -1,5 +1,6 @@
 package org.omnibus.transport;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,8 +80,9 @@ class TransportExchangeTest
             }
             assertThat(nodes.get(0).dataReceived[TransportStream.CATCH_UP.ordinal()]).isZero();
             assertThat(source.dataReceived[TransportStream.CATCH_UP.ordinal()]).isZero();
-            assertThat(source.transport.offer(99, TransportStream.CATCH_UP, new org.agrona.concurrent.UnsafeBuffer(
-                new byte[8]), 0, 8)).isEqualTo(Transport.UNKNOWN_NODE);
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8]);
+            assertThat(source.transport.offer(99, TransportStream.CATCH_UP, buffer, 0, 8))
+                .isEqualTo(Transport.UNKNOWN_NODE);
         }
         finally
         {
