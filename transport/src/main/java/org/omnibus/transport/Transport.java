@@ -5,6 +5,7 @@ import io.aeron.ChannelUriStringBuilder;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Publication;
+import io.aeron.ReservedValueSupplier;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -46,7 +47,9 @@ import java.util.function.BooleanSupplier;
  * {@link TransportContext#offerMaxAttempts()} times with the offer idle strategy in between.
  * <p>
  * A send to all reaches this node too: multicast loops back, and in MDC and unicast modes this node is one of the
- * destinations. Use {@link #isLocalSession(int)} on {@code header.sessionId()} to tell own messages apart. Order is
+ * destinations. Every frame carries the sender's node id in its reserved value: {@code header.reservedValue()} in a
+ * handler is the sending node's id (so own messages are {@code header.reservedValue() == nodeId()});
+ * {@link #isLocalSession(int)} tells whether a session id is one of this node's publications. Order is
  * kept per publication: messages of one sender on one stream arrive in send order; a direct send and a send to all
  * travel on different publications (except in unicast mode, where both use the one publication to that peer).
  */
@@ -101,6 +104,7 @@ public final class Transport implements AutoCloseable
     private final IdleStrategy offerIdleStrategy;
     private final int offerMaxAttempts;
     private final UnsafeBuffer stagingBuffer;
+    private final ReservedValueSupplier nodeIdStamp;
     private String localEndpoint;
     private String localControlEndpoint;
     private boolean closed;
@@ -112,6 +116,8 @@ public final class Transport implements AutoCloseable
         this.channelMode = ctx.channelMode();
         this.offerIdleStrategy = ctx.offerIdleStrategy();
         this.offerMaxAttempts = ctx.offerMaxAttempts();
+        final long stamp = ctx.nodeId();
+        this.nodeIdStamp = (termBuffer, termOffset, frameLength) -> stamp;
         this.stagingBuffer = new UnsafeBuffer(new byte[ctx.mtuLength() - DataHeaderFlyweight.HEADER_LENGTH]);
         for (final TransportStream stream : TransportStream.values())
         {
@@ -665,7 +671,7 @@ public final class Transport implements AutoCloseable
         offerIdleStrategy.reset();
         for (int attempt = 0; attempt < offerMaxAttempts; attempt++)
         {
-            result = publication.offer(buffer, offset, length);
+            result = publication.offer(buffer, offset, length, nodeIdStamp);
             if (result > 0 || !shouldRetry(result))
             {
                 return result;
@@ -686,6 +692,7 @@ public final class Transport implements AutoCloseable
             result = publication.tryClaim(length, claim.bufferClaim);
             if (result > 0)
             {
+                claim.bufferClaim.reservedValue(nodeId);
                 claim.openAeron(result);
                 return result;
             }
@@ -810,11 +817,11 @@ public final class Transport implements AutoCloseable
                 continue;
             }
 
-            long result = publication.offer(buffer, offset, length);
+            long result = publication.offer(buffer, offset, length, nodeIdStamp);
             for (int attempt = 1; ADMIN_ACTION == result && attempt < offerMaxAttempts; attempt++)
             {
                 counters.onAdminAction();
-                result = publication.offer(buffer, offset, length);
+                result = publication.offer(buffer, offset, length, nodeIdStamp);
             }
 
             if (result > 0)

@@ -690,7 +690,8 @@ public final class TransportContext
     /**
      * @param stream  logical stream.
      * @param handler receives whole (reassembled) messages of that stream on the polling thread. The header is the
-     *                last fragment's: {@code header.sessionId()} identifies the sender's publication.
+     *                last fragment's: {@code header.sessionId()} identifies the sender's publication and
+     *                {@code header.reservedValue()} is the sender's node id.
      * @return this for a fluent API.
      */
     public TransportContext handler(final TransportStream stream, final FragmentHandler handler)

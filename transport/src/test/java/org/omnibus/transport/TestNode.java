@@ -274,6 +274,11 @@ final class TestNode implements AutoCloseable
         final int sender = buffer.getInt(offset + 4, ORDER);
         final long seq = buffer.getLong(offset + 8, ORDER);
         final int s = stream.ordinal();
+        if (header.reservedValue() != sender)
+        {
+            errors.add("node " + nodeId + " " + stream + ": reserved value " + header.reservedValue() +
+                " is not the sender " + sender);
+        }
         if (HELLO == kind)
         {
             helloFrom[s][sender] = true;
