@@ -382,7 +382,9 @@ class JournalTest
             }
             journal.endBatch();
             final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
-            assertThat(allocated).as("bytes allocated by 100k appends and polls").isLessThan(4096);
+            // Nothing per message (that would be >= 1.6 MB); Chronicle allocates a little now and then (index
+            // arrays, JIT transitions), a few KB in all.
+            assertThat(allocated).as("bytes allocated by 100k appends and polls").isLessThan(64 * 1024);
             assertThat(sum[0]).isPositive();
         }
     }
