@@ -299,34 +299,31 @@ public final class Journal implements AutoCloseable
 
     /**
      * Supersede the entries from a sequence on (an unstable tail the primary view never made stable): they stop
-     * being served and the next append must carry {@code fromSeq}. Writes a marker entry; the superseded
-     * entries stay on disk until retention deletes their files.
+     * being served, and the next append must carry {@code fromSeq}. Writes a marker entry (the superseded entries
+     * stay on disk until retention deletes their files); does nothing if nothing would change.
      *
-     * @param fromSeq first sequence superseded; at most {@link #lastSequence()} + 1 (which changes nothing).
+     * @param fromSeq first sequence superseded: at most {@link #lastSequence()} + 1, or any if the journal holds
+     *                no entries.
      * @param viewId  view asking for it, recorded in the marker.
-     * @throws IllegalArgumentException if fromSeq is beyond the next sequence (see {@link #restartAt}).
+     * @throws IllegalArgumentException if fromSeq is negative or beyond {@link #lastSequence()} + 1 (see
+     *                                  {@link #restartAt}).
      */
     public void truncateFrom(final long fromSeq, final long viewId)
     {
         checkOpen();
         final long last = lastSequence;
-        if (fromSeq < 0)
+        if (fromSeq < 0 || (NULL_SEQUENCE != last && fromSeq > last + 1))
         {
-            throw new IllegalArgumentException("fromSeq must not be negative: " + fromSeq);
-        }
-        if (NULL_SEQUENCE != last && fromSeq == last + 1)
-        {
-            return;
-        }
-        if (NULL_SEQUENCE == last || fromSeq > last + 1)
-        {
-            if (NULL_SEQUENCE == last && (NULL_SEQUENCE == nextSequence || fromSeq <= nextSequence))
-            {
-                writeMarker(fromSeq, viewId, Long.MAX_VALUE, journalTimeNs);
-                return;
-            }
             throw new IllegalArgumentException(
                 "cannot truncate from " + fromSeq + ": the journal ends at " + last + " (use restartAt)");
+        }
+        if (NULL_SEQUENCE == last || fromSeq == last + 1)
+        {
+            if (fromSeq != nextSequence)
+            {
+                writeMarker(fromSeq, viewId, Long.MAX_VALUE, journalTimeNs);
+            }
+            return;
         }
         final long first = runs.firstSequence();
         final long supersedesFrom = fromSeq <= first ? 0 : runs.indexOf(fromSeq);
@@ -336,12 +333,13 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Record that the journal continues at a later sequence, the ones between being absent (after a state
-     * transfer, when no peer's journal still holds them). Writes a marker entry.
+     * Record that the journal continues at a later sequence, those between being absent (after a state transfer,
+     * when no peer's journal holds them any more). Writes a marker entry; does nothing if nothing would change.
      *
-     * @param nextSeq the next sequence to append; greater than {@link #lastSequence()} + 1.
+     * @param nextSeq the next sequence to append: greater than {@link #lastSequence()} + 1, or any if the journal
+     *                holds no entries.
      * @param viewId  view asking for it, recorded in the marker.
-     * @throws IllegalArgumentException if nextSeq is not beyond the next sequence.
+     * @throws IllegalArgumentException if nextSeq is negative or not beyond {@link #lastSequence()} + 1.
      */
     public void restartAt(final long nextSeq, final long viewId)
     {
@@ -352,8 +350,11 @@ public final class Journal implements AutoCloseable
             throw new IllegalArgumentException(
                 "restartAt(" + nextSeq + ") must skip forward: the journal ends at " + last);
         }
-        LOG.info("journal {}: restarting at {} (last was {}) for view {}", directory, nextSeq, last, viewId);
-        writeMarker(nextSeq, viewId, Long.MAX_VALUE, journalTimeNs);
+        if (nextSeq != nextSequence)
+        {
+            LOG.info("journal {}: restarting at {} (last was {}) for view {}", directory, nextSeq, last, viewId);
+            writeMarker(nextSeq, viewId, Long.MAX_VALUE, journalTimeNs);
+        }
     }
 
     /**
