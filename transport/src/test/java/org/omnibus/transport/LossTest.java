@@ -16,7 +16,8 @@ import static org.omnibus.transport.TestNode.AWAIT;
 
 /**
  * With the loss generator dropping 5% of received data frames on every node, everything still arrives in order,
- * and the drivers' NAK and retransmit counters show the recovery.
+ * and the drivers' NAK and retransmit counters show the recovery. Every channel mode recovers; MDC_MANUAL takes
+ * seconds where multicast and unicast take milliseconds (see docs/ARCHITECTURE.md, Transport).
  */
 class LossTest
 {
@@ -29,7 +30,7 @@ class LossTest
     Path tempDir;
 
     @ParameterizedTest
-    @EnumSource(value = ChannelMode.class, names = { "MULTICAST", "UNICAST" })
+    @EnumSource(ChannelMode.class)
     @Timeout(90)
     void fivePercentLossRecoveredByNaks(final ChannelMode mode)
     {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.omnibus.test.Tests;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -52,7 +53,9 @@ class TransportExchangeTest
                 assertThat(node.transport.peerNodeIds()).containsExactlyInAnyOrder(0, 1, 2);
             }
 
+            final long meshStartNs = System.nanoTime();
             TestNode.awaitMesh(nodes, TransportStream.ORDERED);
+            final long exchangeStartNs = System.nanoTime();
             final TestNode source = nodes.get(1);
             final TestNode target = nodes.get(2);
             Tests.await(
@@ -69,6 +72,8 @@ class TransportExchangeTest
                 AWAIT,
                 () -> "all messages delivered: " + received(nodes));
 
+            LoggerFactory.getLogger(TransportExchangeTest.class).info("{}: mesh in {} ms, exchange in {} ms", mode,
+                (exchangeStartNs - meshStartNs) / 1_000_000, (System.nanoTime() - exchangeStartNs) / 1_000_000);
             for (final TestNode node : nodes)
             {
                 assertThat(node.errors).isEmpty();
