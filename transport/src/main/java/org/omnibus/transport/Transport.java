@@ -393,8 +393,9 @@ public final class Transport implements AutoCloseable
     }
 
     /**
-     * Forget a node: close the publications to it and stop sending to it; in dynamic MDC stop subscribing to it.
-     * Control path.
+     * Forget a node: close the publications to it and stop sending to it; in dynamic MDC stop subscribing to it
+     * (there the removed node keeps receiving this node's sends to all for as long as it subscribes to this node's
+     * control endpoint). Control path.
      *
      * @param nodeId of the node; not this node.
      * @return true if the node was known and is now removed.
