@@ -241,7 +241,7 @@ public final class DBusMessageBuilder
      */
     public DBusMessageBuilder body(final String signature, final Object... values)
     {
-        return body(signature, Arrays.asList(values));
+        return bodyList(signature, Arrays.asList(values));
     }
 
     /**
@@ -251,7 +251,7 @@ public final class DBusMessageBuilder
      * @param values    one value per complete type.
      * @return this.
      */
-    public DBusMessageBuilder body(final String signature, final List<?> values)
+    public DBusMessageBuilder bodyList(final String signature, final List<?> values)
     {
         this.bodySignature = signature;
         this.bodyValues = values;
