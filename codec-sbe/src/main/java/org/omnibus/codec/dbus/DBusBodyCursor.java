@@ -371,7 +371,7 @@ public final class DBusBodyCursor
      */
     public String stringAsString()
     {
-        return DBusMessageFlyweight.utf8(buffer, stringOffset, stringLength);
+        return DBusNames.decodeUtf8(buffer, stringOffset, stringLength);
     }
 
     /**

@@ -34,7 +34,8 @@ public final class DBusMarshaller
      * @param order    byte order.
      * @return this.
      */
-    public DBusMarshaller wrap(final MutableDirectBuffer buffer, final int base, final int position, final ByteOrder order)
+    public DBusMarshaller wrap(
+        final MutableDirectBuffer buffer, final int base, final int position, final ByteOrder order)
     {
         this.buffer = buffer;
         this.base = base;

@@ -342,8 +342,9 @@ public final class DBusMessageBuilder
             bodyLength = marshaller.position();
         }
 
+        final byte endianness = order == ByteOrder.LITTLE_ENDIAN ? DBusProtocol.LITTLE_ENDIAN : DBusProtocol.BIG_ENDIAN;
         final DBusHeaderEncoder header = new DBusHeaderEncoder()
-            .wrap(buffer, offset, order == ByteOrder.LITTLE_ENDIAN ? DBusProtocol.LITTLE_ENDIAN : DBusProtocol.BIG_ENDIAN)
+            .wrap(buffer, offset, endianness)
             .type(type)
             .flags(flags)
             .serial(serial)

@@ -5,7 +5,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A reusable, allocation-free reader over one complete D-Bus message in a {@link DirectBuffer}.
@@ -804,12 +803,5 @@ public final class DBusMessageFlyweight
             case DBusFraming.MESSAGE_TOO_LONG: return new DBusCodecException(DBusRule.MESSAGE_TOO_LONG, 4);
             default: return new DBusCodecException(DBusRule.TRUNCATED, Math.max(0, length));
         }
-    }
-
-    static String utf8(final DirectBuffer buffer, final int offset, final int length)
-    {
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(offset, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -251,6 +251,13 @@ public final class DBusNames
         return new UnsafeBuffer(bytes);
     }
 
+    static String decodeUtf8(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     static UnsafeBuffer utf8(final CharSequence text)
     {
         return new UnsafeBuffer(text.toString().getBytes(StandardCharsets.UTF_8));

@@ -43,13 +43,16 @@ class GoldenVectorTest
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         assertThat(DBusFraming.messageLength(buffer, 0, bytes.length)).isEqualTo(bytes.length);
         message.wrap(buffer, 0, bytes.length);
-        assertThat(message.byteOrder()).isEqualTo(name.endsWith("-be") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        assertThat(message.byteOrder())
+            .isEqualTo(name.endsWith("-be") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         final List<Object> body = DBusValues.readBody(message);
 
         final ExpandableArrayBuffer sbe = new ExpandableArrayBuffer(1024);
-        final BusMessageEncoder encoder = new BusMessageEncoder().wrapAndApplyHeader(sbe, 0, new MessageHeaderEncoder());
+        final BusMessageEncoder encoder =
+            new BusMessageEncoder().wrapAndApplyHeader(sbe, 0, new MessageHeaderEncoder());
         DBusSbeConverter.toSbe(message, encoder);
-        final BusMessageDecoder decoder = new BusMessageDecoder().wrapAndApplyHeader(sbe, 0, new MessageHeaderDecoder());
+        final BusMessageDecoder decoder =
+            new BusMessageDecoder().wrapAndApplyHeader(sbe, 0, new MessageHeaderDecoder());
         final int expectedLength = DBusSbeConverter.dbusLength(decoder);
         final ExpandableArrayBuffer back = new ExpandableArrayBuffer(1024);
         final int length = new DBusSbeConverter().toDBus(decoder, back, 0);
@@ -63,7 +66,8 @@ class GoldenVectorTest
         assertThat(copy.unixFds()).isEqualTo(message.unixFds());
         for (final int field : new int[]{ 1, 2, 3, 4, 6, 7 })
         {
-            assertThat(copy.fieldAsString(field)).as(DBusHeaderField.name(field)).isEqualTo(message.fieldAsString(field));
+            assertThat(copy.fieldAsString(field)).as(DBusHeaderField.name(field))
+                .isEqualTo(message.fieldAsString(field));
         }
         assertThat(copy.signature()).isEqualTo(message.signature());
         assertThat(bodyBytes(copy)).isEqualTo(bodyBytes(message));
