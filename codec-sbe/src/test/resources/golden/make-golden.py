@@ -21,6 +21,12 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__fi
 CAPS = Gio.DBusCapabilityFlags.UNIX_FD_PASSING
 
 
+def pkg(name):
+    """The Debian package version of a tool, for the notes in the vector files."""
+    out = subprocess.run(['dpkg-query', '-W', '-f', '${Version}', name], capture_output=True, text=True).stdout
+    return '%s %s' % (name, out.strip() or '?')
+
+
 def save(name, blob, how):
     with open(os.path.join(OUT, name + '.hex'), 'w') as f:
         f.write('# ' + how + '\n')
@@ -41,8 +47,8 @@ def message_length(head):
 
 def glib_vectors():
     for order, suffix in ((Gio.DBusMessageByteOrder.LITTLE_ENDIAN, 'le'), (Gio.DBusMessageByteOrder.BIG_ENDIAN, 'be')):
-        how = 'GLib %d.%d.%d Gio.DBusMessage.to_blob(), byte order %s' % (
-            GLib.MAJOR_VERSION, GLib.MINOR_VERSION, GLib.MICRO_VERSION, suffix)
+        how = 'GLib (%s, %s) Gio.DBusMessage.to_blob(), byte order %s' % (
+            pkg('libglib2.0-0'), pkg('python3-gi'), suffix)
 
         m = Gio.DBusMessage.new_signal('/org/freedesktop/NetworkManager/Devices/3',
                                        'org.freedesktop.DBus.Properties', 'PropertiesChanged')
@@ -191,7 +197,7 @@ def pick(messages, member):
 
 
 def client_vectors(tmp):
-    version = subprocess.run(['dbus-send', '--version'], capture_output=True, text=True).stdout.split('\n')[0]
+    version = 'dbus-send (%s, %s)' % (pkg('dbus-bin'), pkg('libdbus-1-3'))
     msgs = capture(tmp, 'dbus-send-call', [
         'dbus-send', '--address=@ADDRESS@', '--dest=org.example.Service', '--type=method_call',
         '/org/example/Object', 'org.example.Interface.SetThings',
@@ -211,14 +217,14 @@ def client_vectors(tmp):
          '%s over a socket: dbus-send --address=... --type=signal /org/example/Object '
          'org.example.Interface.Changed string:name uint32:7' % version)
 
-    gversion = subprocess.run(['gdbus', '--version'], capture_output=True, text=True).stdout.strip() or 'gdbus'
+    gversion = pkg('libglib2.0-bin')
     msgs = capture(tmp, 'gdbus-call', [
         'gdbus', 'call', '--address', '@ADDRESS@', '--dest', 'org.example.Service',
         '--object-path', '/org/example/Object', '--method', 'org.example.Interface.Configure',
         "'text'", "@a{sv} {'k1': <int32 1>, 'k2': <'v'>, 'k3': <@ad [1.5]>}", "(byte 3, [@x -1, 2])",
         "@ay [0x00, 0xff]", "@mi nothing" if False else "@g 'a(sv)'"])
     save('gdbus-method-call-le', pick(msgs, 'Configure'),
-         'gdbus %s over a socket: gdbus call --address ... --dest org.example.Service --object-path '
+         'gdbus (%s) over a socket: gdbus call --address ... --dest org.example.Service --object-path '
          '/org/example/Object --method org.example.Interface.Configure "\'text\'" '
          '"@a{sv} {\'k1\': <int32 1>, \'k2\': <\'v\'>, \'k3\': <@ad [1.5]>}" "(byte 3, [@x -1, 2])" '
          '"@ay [0x00, 0xff]" "@g \'a(sv)\'"' % gversion)
@@ -238,8 +244,7 @@ m.append(dbus.Byte(1), True, dbus.Int16(-2), dbus.UInt16(3), dbus.Int32(-4), dbu
 c.send_message(m)
 c.flush()
 '''
-    pyver = 'python3-dbus ' + subprocess.run(['/usr/bin/python3', '-c', 'import dbus; print(dbus.__version__)'],
-                                             capture_output=True, text=True).stdout.strip()
+    pyver = '%s, %s' % (pkg('python3-dbus'), pkg('libdbus-1-3'))
     msgs = capture(tmp, 'python-dbus', ['/usr/bin/python3', '-c', script])
     save('python-dbus-signal-le', pick(msgs, 'Everything'),
          '%s (libdbus) over a socket with unix fd passing: a SignalMessage with signature '
@@ -261,7 +266,7 @@ def daemon_vectors(tmp):
                               stdout=subprocess.PIPE, text=True)
     try:
         daemon.stdout.readline()
-        version = subprocess.run(['dbus-daemon', '--version'], capture_output=True, text=True).stdout.split('\n')[0]
+        version = 'dbus-daemon (%s)' % pkg('dbus-daemon')
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.connect(path)
         s.settimeout(10)
