@@ -1,0 +1,502 @@
+package org.omnibus.edge;
+
+import org.agrona.CloseHelper;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.newsclub.net.unix.AFUNIXSelectorProvider;
+import org.newsclub.net.unix.AFUNIXServerSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketCredentials;
+import org.omnibus.edge.sasl.SaslServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The edge's duty cycle: accepts connections on the listening sockets, reads, authenticates and frames
+ * messages, hands them to the {@link EdgeHandler}, and flushes queued output once per cycle. One thread owns
+ * every socket; {@link #selector()} lets an idle strategy block until a socket is ready, and {@link #wakeup()}
+ * lets another thread interrupt that wait.
+ */
+public final class EdgeAgent implements Agent
+{
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
+    private static final long TIMEOUT_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final EdgeContext ctx;
+    private final EdgeHandler handler;
+    private final MessageFramer framer;
+    private final NanoClock clock;
+    private final Selector selector;
+    private final List<AFUNIXServerSocketChannel> listeners = new ArrayList<>();
+    private final List<Path> socketFiles = new ArrayList<>();
+    private final Long2ObjectHashMap<EdgeConnection> connections = new Long2ObjectHashMap<>();
+    private final ArrayList<EdgeConnection> dirty = new ArrayList<>();
+    private final ArrayList<EdgeConnection> scratch = new ArrayList<>();
+    private long nextConnectionId = 1;
+    private long nextTimeoutCheckNs;
+    private boolean closed;
+
+    /**
+     * Bind the listening sockets.
+     *
+     * @param ctx     concluded context.
+     * @param handler the bus layer.
+     * @param framer  D-Bus message framing.
+     * @throws IOException when a socket cannot be bound (the message names the address).
+     */
+    public EdgeAgent(final EdgeContext ctx, final EdgeHandler handler, final MessageFramer framer) throws IOException
+    {
+        this.ctx = ctx;
+        this.handler = handler;
+        this.framer = framer;
+        this.clock = ctx.nanoClock();
+        this.selector = AFUNIXSelectorProvider.provider().openSelector();
+        try
+        {
+            for (final BusAddress address : ctx.listenAddresses())
+            {
+                bind(address);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            onClose();
+            throw ex;
+        }
+    }
+
+    private void bind(final BusAddress address) throws IOException
+    {
+        final AFUNIXServerSocketChannel server = AFUNIXServerSocketChannel.open();
+        try
+        {
+            if (address.path() != null)
+            {
+                final Path file = Path.of(address.path());
+                if (file.getParent() != null)
+                {
+                    Files.createDirectories(file.getParent());
+                }
+                Files.deleteIfExists(file);
+                server.bind(address.socketAddress(), ctx.listenBacklog());
+                socketFiles.add(file);
+            }
+            else
+            {
+                server.bind(address.socketAddress(), ctx.listenBacklog());
+            }
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            listeners.add(server);
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(server);
+            throw new IOException("cannot listen on " + address + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "omnibus-edge";
+    }
+
+    /**
+     * @return the selector every socket is registered with, for an idle strategy that blocks on it.
+     */
+    public Selector selector()
+    {
+        return selector;
+    }
+
+    /**
+     * Interrupt a blocking wait on the selector; safe from any thread.
+     */
+    public void wakeup()
+    {
+        selector.wakeup();
+    }
+
+    /**
+     * @return number of open connections, authenticated or not.
+     */
+    public int connectionCount()
+    {
+        return connections.size();
+    }
+
+    /**
+     * @param id of a connection.
+     * @return the connection, or null when gone.
+     */
+    public EdgeConnection connection(final long id)
+    {
+        return connections.get(id);
+    }
+
+    @Override
+    public int doWork() throws IOException
+    {
+        int work = 0;
+        if (selector.selectNow() > 0 || !selector.selectedKeys().isEmpty())
+        {
+            final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+            while (keys.hasNext())
+            {
+                final SelectionKey key = keys.next();
+                keys.remove();
+                work += onReady(key);
+            }
+        }
+        if (work > 0)
+        {
+            handler.onCycleEnd();
+        }
+        work += flushDirty();
+
+        final long nowNs = clock.nanoTime();
+        if (nowNs - nextTimeoutCheckNs >= 0)
+        {
+            nextTimeoutCheckNs = nowNs + TIMEOUT_CHECK_INTERVAL_NS;
+            work += checkAuthTimeouts(nowNs);
+        }
+        return work;
+    }
+
+    private int onReady(final SelectionKey key)
+    {
+        if (!key.isValid())
+        {
+            return 0;
+        }
+        final Object attached = key.attachment();
+        if (attached == null)
+        {
+            return accept((AFUNIXServerSocketChannel)key.channel());
+        }
+        final EdgeConnection connection = (EdgeConnection)attached;
+        int work = 0;
+        try
+        {
+            if (key.isWritable())
+            {
+                work++;
+                if (connection.flush())
+                {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+            }
+            if (key.isReadable())
+            {
+                work += onReadable(connection);
+            }
+        }
+        catch (final IOException ex)
+        {
+            close(connection, "I/O error: " + ex.getMessage());
+        }
+        return work;
+    }
+
+    private int accept(final AFUNIXServerSocketChannel server)
+    {
+        int accepted = 0;
+        while (true)
+        {
+            final AFUNIXSocketChannel channel;
+            try
+            {
+                channel = server.accept();
+            }
+            catch (final IOException ex)
+            {
+                LOG.warn("accept failed: {}", ex.getMessage());
+                return accepted;
+            }
+            if (channel == null)
+            {
+                return accepted;
+            }
+            accepted++;
+            if (connections.size() >= ctx.maxConnections())
+            {
+                LOG.warn("refusing connection: {} connections open (max_completed_connections)", connections.size());
+                CloseHelper.quietClose(channel);
+                continue;
+            }
+            register(channel);
+        }
+    }
+
+    private void register(final AFUNIXSocketChannel channel)
+    {
+        long uid = EdgeConnection.UNKNOWN;
+        long gid = EdgeConnection.UNKNOWN;
+        long pid = EdgeConnection.UNKNOWN;
+        long[] gids = new long[0];
+        try
+        {
+            final AFUNIXSocketCredentials credentials = channel.getPeerCredentials();
+            if (credentials != null && !credentials.isEmpty())
+            {
+                uid = credentials.getUid();
+                gid = credentials.getGid();
+                pid = credentials.getPid();
+                gids = credentials.getGids() == null ? new long[0] : credentials.getGids();
+            }
+            channel.configureBlocking(false);
+            channel.ensureAncillaryReceiveBufferSize(ctx.ancillaryReceiveBufferLength());
+            final SaslServer sasl = new SaslServer(uid, ctx.guidHex(), ctx.allowAnonymous(), true);
+            final EdgeConnection connection = new EdgeConnection(
+                nextConnectionId++, channel, uid, gid, gids, pid, sasl,
+                ctx.initialBufferLength(), ctx.maxMessageLength(), ctx.maxOutboundBytes(), clock.nanoTime());
+            connection.key(channel.register(selector, SelectionKey.OP_READ, connection));
+            connections.put(connection.id(), connection);
+            LOG.debug("accepted {}", connection);
+        }
+        catch (final IOException ex)
+        {
+            LOG.warn("cannot set up accepted connection: {}", ex.getMessage());
+            CloseHelper.quietClose(channel);
+        }
+    }
+
+    private int onReadable(final EdgeConnection connection) throws IOException
+    {
+        final ByteBuffer input = connection.input();
+        final int read = connection.read();
+        if (read < 0)
+        {
+            close(connection, "peer closed the connection");
+            return 1;
+        }
+        if (read == 0)
+        {
+            return 0;
+        }
+
+        int position = 0;
+        final int end = input.position();
+        if (!connection.authenticated())
+        {
+            position = authenticate(connection, end);
+            if (connection.isClosed())
+            {
+                return 1;
+            }
+        }
+        if (connection.authenticated())
+        {
+            position = frameMessages(connection, position, end);
+            if (connection.isClosed())
+            {
+                return 1;
+            }
+        }
+        // keep the unconsumed tail at the start of the buffer
+        final ByteBuffer current = connection.input();
+        current.limit(current.position()).position(position);
+        current.compact();
+        return 1;
+    }
+
+    private int authenticate(final EdgeConnection connection, final int end)
+    {
+        final SaslServer sasl = connection.sasl();
+        final SaslServer.BufferReplySink replies = ctx.saslReplySink();
+        replies.wrap(ctx.saslReplyBuffer(), 0);
+        final int consumed = sasl.onBytes(connection.inputView(), 0, end, replies);
+        if (replies.position() > 0)
+        {
+            connection.send(ctx.saslReplyBuffer(), 0, replies.position());
+            markDirty(connection);
+        }
+        switch (sasl.state())
+        {
+            case FAILED:
+                close(connection, "authentication failed: " + sasl.failureReason());
+                break;
+            case AUTHENTICATED:
+                handler.onAuthenticated(connection);
+                break;
+            default:
+                if (consumed == 0 && end == connection.input().capacity())
+                {
+                    close(connection, "authentication line does not fit the input buffer");
+                }
+        }
+        return consumed;
+    }
+
+    private int frameMessages(final EdgeConnection connection, final int start, final int end)
+    {
+        int position = start;
+        while (position < end && !connection.isClosed())
+        {
+            final int length = framer.frameLength(connection.inputView(), position, end - position);
+            if (length < 0)
+            {
+                close(connection, framer.describe(length));
+                break;
+            }
+            if (length == MessageFramer.NEED_MORE)
+            {
+                break;
+            }
+            if (length > end - position)
+            {
+                // incomplete: make sure the whole message fits once it is read (it moves to offset 0)
+                if (!connection.ensureInputCapacity(length))
+                {
+                    close(connection, "message of " + length + " bytes exceeds max_message_size");
+                }
+                break;
+            }
+            handler.onMessage(connection, connection.inputView(), position, length);
+            position += length;
+        }
+        return position;
+    }
+
+    /**
+     * Mark a connection as having output to flush at the end of the cycle.
+     *
+     * @param connection with newly queued output.
+     */
+    public void markDirty(final EdgeConnection connection)
+    {
+        if (connection.isDirty() && !dirty.contains(connection))
+        {
+            dirty.add(connection);
+        }
+    }
+
+    private int flushDirty()
+    {
+        if (dirty.isEmpty())
+        {
+            return 0;
+        }
+        scratch.clear();
+        scratch.addAll(dirty);
+        dirty.clear();
+        int work = 0;
+        for (int i = 0, size = scratch.size(); i < size; i++)
+        {
+            final EdgeConnection connection = scratch.get(i);
+            if (connection.isClosed())
+            {
+                continue;
+            }
+            work++;
+            try
+            {
+                if (!connection.flush())
+                {
+                    connection.key().interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                }
+            }
+            catch (final IOException ex)
+            {
+                close(connection, "I/O error on write: " + ex.getMessage());
+            }
+        }
+        scratch.clear();
+        return work;
+    }
+
+    private int checkAuthTimeouts(final long nowNs)
+    {
+        int work = 0;
+        scratch.clear();
+        for (final EdgeConnection connection : connections.values())
+        {
+            if (!connection.authenticated() && nowNs - connection.connectedAtNs() > ctx.authTimeoutNs())
+            {
+                scratch.add(connection);
+            }
+        }
+        for (int i = 0; i < scratch.size(); i++)
+        {
+            close(scratch.get(i), "authentication timed out (auth_timeout)");
+            work++;
+        }
+        scratch.clear();
+        return work;
+    }
+
+    /**
+     * Close a connection, telling the handler if it had authenticated. Idempotent.
+     *
+     * @param connection to close.
+     * @param reason     for the log line.
+     */
+    public void close(final EdgeConnection connection, final String reason)
+    {
+        if (connection.isClosed())
+        {
+            return;
+        }
+        connection.markClosed(reason);
+        connections.remove(connection.id());
+        if (connection.key() != null)
+        {
+            connection.key().cancel();
+        }
+        CloseHelper.quietClose(connection.channel());
+        final boolean wasAuthenticated = connection.authenticated();
+        if (reason.startsWith("peer closed") || reason.startsWith("shutdown"))
+        {
+            LOG.debug("{} closed: {}", connection, reason);
+        }
+        else
+        {
+            LOG.info("disconnecting {}: {}", connection, reason);
+        }
+        if (wasAuthenticated)
+        {
+            handler.onDisconnected(connection, reason);
+        }
+    }
+
+    @Override
+    public void onClose()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        final List<EdgeConnection> all = new ArrayList<>(connections.values());
+        for (final EdgeConnection connection : all)
+        {
+            close(connection, "shutdown");
+        }
+        listeners.forEach(CloseHelper::quietClose);
+        CloseHelper.quietClose(selector);
+        for (final Path file : socketFiles)
+        {
+            try
+            {
+                Files.deleteIfExists(file);
+            }
+            catch (final IOException ex)
+            {
+                LOG.warn("cannot remove socket file {}: {}", file, ex.getMessage());
+            }
+        }
+    }
+}

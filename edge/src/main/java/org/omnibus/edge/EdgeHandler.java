@@ -1,0 +1,43 @@
+package org.omnibus.edge;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * What the bus layer does with connections and their messages. Called on the edge agent's thread only.
+ */
+public interface EdgeHandler
+{
+    /**
+     * The peer finished authentication (BEGIN); messages may follow in the same read.
+     *
+     * @param connection the peer.
+     */
+    void onAuthenticated(EdgeConnection connection);
+
+    /**
+     * One complete D-Bus message from an authenticated peer. The bytes are valid only during the call.
+     *
+     * @param connection the sender.
+     * @param buffer     holding the message.
+     * @param offset     of its first byte.
+     * @param length     of the whole message.
+     */
+    void onMessage(EdgeConnection connection, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * The connection is gone (peer hung up, protocol violation, quota, shutdown). Called once per connection
+     * that was authenticated.
+     *
+     * @param connection the peer.
+     * @param reason     why, for logs.
+     */
+    void onDisconnected(EdgeConnection connection, String reason);
+
+    /**
+     * End of a duty cycle in which messages were handled, before queued output is flushed: the place to
+     * finish batched work.
+     */
+    default void onCycleEnd()
+    {
+    }
+}
