@@ -1,6 +1,4 @@
 /**
- * Assembles a node and provides the omnibus command.
- * <p>
- * Nothing lives here yet; see docs/ARCHITECTURE.md for what this module will hold.
+ * Assembles a node (edge, bus, membership, journal) and provides the {@code omnibus} command.
  */
 package org.omnibus.node;

@@ -1,0 +1,107 @@
+package org.omnibus.node;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * Options that start a node, shared by {@code omnibus start} and the dbus-daemon compatible top-level form
+ * ({@code omnibus --session --nofork --print-address=3}).
+ */
+public final class NodeOptions
+{
+    /** Marker value of an option given without {@code =FD}: print to standard output. */
+    static final String STDOUT = "stdout";
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (journal, media driver, default socket). Default: ./data")
+    Path dataDir = Path.of("data");
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "Cluster-unique node id (1..65535). Default: 1")
+    int nodeId = 1;
+
+    @Option(names = "--address", paramLabel = "ADDRESS",
+        description = "Listen address(es), dbus-daemon syntax, ';'-separated (unix:path=, unix:abstract=, unix:tmpdir=, unix:dir=, unix:runtime=yes). Overrides <listen> of the config file. Default: unix:path=DATA_DIR/bus")
+    String address;
+
+    @Option(names = "--config-file", paramLabel = "FILE", description = "dbus-daemon configuration file (listen, auth, policy, limits)")
+    Path configFile;
+
+    @Option(names = "--session", description = "Use the standard session bus configuration")
+    boolean session;
+
+    @Option(names = "--system", description = "Use the standard system bus configuration")
+    boolean system;
+
+    @Option(names = "--print-address", arity = "0..1", fallbackValue = STDOUT, paramLabel = "FD",
+        description = "Print the bus address to standard output, or to file descriptor FD")
+    String printAddress;
+
+    @Option(names = "--print-pid", arity = "0..1", fallbackValue = STDOUT, paramLabel = "FD",
+        description = "Print the process id to standard output, or to file descriptor FD")
+    String printPid;
+
+    @Option(names = "--nofork", description = "Stay in the foreground (the default)")
+    boolean noFork;
+
+    @Option(names = "--fork", description = "Detach from the terminal (handled by the omnibus launcher script)")
+    boolean fork;
+
+    @Option(names = "--nopidfile", description = "Do not write a pid file (accepted for dbus-daemon compatibility)")
+    boolean noPidFile;
+
+    @Option(names = {"--syslog", "--nosyslog", "--syslog-only"},
+        description = "Accepted for dbus-daemon compatibility; logging goes through Logback")
+    boolean syslog;
+
+    @Option(names = "--systemd-activation", description = "Accepted for dbus-daemon compatibility; activation is not supported")
+    boolean systemdActivation;
+
+    @Option(names = "--allow-anonymous", description = "Accept the ANONYMOUS authentication mechanism")
+    boolean allowAnonymous;
+
+    @Option(names = "--ready-fd", hidden = true, paramLabel = "FD",
+        description = "Write a line to FD once the node is up (used by the launcher for --fork)")
+    String readyFd;
+
+    @Option(names = "--introspect", description = "Print the introspection XML of the bus driver and exit")
+    boolean introspect;
+
+    /**
+     * Check combinations picocli cannot.
+     *
+     * @return an error message, or null when the options are consistent.
+     */
+    String validate()
+    {
+        if (session && system)
+        {
+            return "--session and --system cannot both be given";
+        }
+        if ((session || system) && configFile != null)
+        {
+            return "--config-file cannot be combined with --session or --system";
+        }
+        if (fork && noFork)
+        {
+            return "--fork and --nofork cannot both be given";
+        }
+        if (nodeId < 1 || nodeId > 65535)
+        {
+            return "--node-id must be between 1 and 65535: " + nodeId;
+        }
+        if (printAddress != null && !isFdOrStdout(printAddress))
+        {
+            return "--print-address takes a file descriptor number: " + printAddress;
+        }
+        if (printPid != null && !isFdOrStdout(printPid))
+        {
+            return "--print-pid takes a file descriptor number: " + printPid;
+        }
+        return null;
+    }
+
+    private static boolean isFdOrStdout(final String value)
+    {
+        return STDOUT.equals(value) || value.matches("[0-9]{1,6}");
+    }
+}
