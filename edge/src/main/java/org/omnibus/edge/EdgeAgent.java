@@ -151,7 +151,10 @@ public final class EdgeAgent implements Agent
     public int doWork() throws IOException
     {
         int work = 0;
-        if (selector.selectNow() > 0 || !selector.selectedKeys().isEmpty())
+        // junixsocket's selector clears the previous selection on every select and closes channels whose last
+        // poll reported a hang-up: keys an idle strategy's blocking select found must be handled before polling
+        // again, or a peer's hang-up would go unnoticed.
+        if (!selector.selectedKeys().isEmpty() || selector.selectNow() > 0)
         {
             final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
             while (keys.hasNext())
@@ -424,14 +427,17 @@ public final class EdgeAgent implements Agent
         scratch.clear();
         for (final EdgeConnection connection : connections.values())
         {
-            if (!connection.authenticated() && nowNs - connection.connectedAtNs() > ctx.authTimeoutNs())
+            if (!connection.channel().isOpen() ||
+                (!connection.authenticated() && nowNs - connection.connectedAtNs() > ctx.authTimeoutNs()))
             {
                 scratch.add(connection);
             }
         }
         for (int i = 0; i < scratch.size(); i++)
         {
-            close(scratch.get(i), "authentication timed out (auth_timeout)");
+            final EdgeConnection connection = scratch.get(i);
+            close(connection, connection.channel().isOpen() ?
+                "authentication timed out (auth_timeout)" : "peer hung up");
             work++;
         }
         scratch.clear();
@@ -458,7 +464,7 @@ public final class EdgeAgent implements Agent
         }
         CloseHelper.quietClose(connection.channel());
         final boolean wasAuthenticated = connection.authenticated();
-        if (reason.startsWith("peer closed") || reason.startsWith("shutdown"))
+        if (reason.startsWith("peer ") || reason.startsWith("shutdown"))
         {
             LOG.debug("{} closed: {}", connection, reason);
         }
