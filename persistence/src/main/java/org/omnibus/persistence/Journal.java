@@ -11,6 +11,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -79,6 +80,7 @@ public final class Journal implements AutoCloseable
     private final SequenceRuns runs;
     private final DateTimeFormatter cycleFileFormat;
     private final JournalRecoveryReport recoveryReport;
+    private final Int2ObjectHashMap<Long> closedCycleBytes = new Int2ObjectHashMap<>();
 
     private SingleChronicleQueue queue;
     private ExcerptAppender appender;
@@ -87,7 +89,6 @@ public final class Journal implements AutoCloseable
     private volatile long lastSequence = NULL_SEQUENCE;
     private long nextSequence = NULL_SEQUENCE;
     private long journalTimeNs;
-    private boolean newRunRequired = true;
     private int lastAppendCycle = Integer.MIN_VALUE;
     private volatile boolean isClosed;
 
@@ -164,6 +165,10 @@ public final class Journal implements AutoCloseable
             this.journalTimeNs = recovery.journalTimeNs;
             this.snapshot = runs.snapshot();
             this.lastSequence = runs.lastSequence();
+            if (runs.lastIndex() >= 0)
+            {
+                lastAppendCycle = rollCycle.toCycle(runs.lastIndex());
+            }
 
             boolean tornTail = false;
             long truncatedAt = -1;
@@ -276,9 +281,8 @@ public final class Journal implements AutoCloseable
         final long index = appender.lastIndexAppended();
         journalTimeNs = journalTime;
         nextSequence = globalSeq + 1;
-        if (runs.add(globalSeq, index, newRunRequired))
+        if (runs.add(globalSeq, index, false))
         {
-            newRunRequired = false;
             onNewRun(index);
         }
         lastSequence = globalSeq;
@@ -400,6 +404,7 @@ public final class Journal implements AutoCloseable
             LOG.info("journal {}: retention deleted {} ({} bytes, {})", directory, file.path(),
                 file.usedBytes(), tooOld ? "older than the maximum age" : "over the maximum size");
             totalBytes -= file.usedBytes();
+            closedCycleBytes.remove(file.cycle());
             deleted++;
         }
         if (deleted > 0)
@@ -436,7 +441,18 @@ public final class Journal implements AutoCloseable
             {
                 continue;
             }
-            files.add(new JournalFile(cycle, path, usedBytes(cycle), startMs, startMs + lengthMs));
+            final long used;
+            if (cycle < lastCycle)
+            {
+                final Long cached = closedCycleBytes.get(cycle);
+                used = null != cached ? cached : usedBytes(cycle);
+                closedCycleBytes.put(cycle, (Long)used);
+            }
+            else
+            {
+                used = usedBytes(cycle);
+            }
+            files.add(new JournalFile(cycle, path, used, startMs, startMs + lengthMs));
         }
         return files;
     }
@@ -608,7 +624,6 @@ public final class Journal implements AutoCloseable
             bytes.writeSkip(JournalEntry.HEADER_LENGTH);
         }
         runs.addMarker(appender.lastIndexAppended(), supersedesFrom);
-        newRunRequired = true;
         nextSequence = nextSeq;
         journalTimeNs = keptJournalTimeNs;
         snapshot = runs.snapshot();
