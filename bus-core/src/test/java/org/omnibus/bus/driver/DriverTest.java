@@ -272,7 +272,8 @@ class DriverTest
     void matchRuleLimit()
     {
         final BusFixture g = new BusFixture(BusFixture.config("<policy context='default'><allow own='*'/>" +
-            "<allow send_destination='*'/><allow receive_sender='*'/></policy><limit name='max_match_rules_per_connection'>1</limit>"));
+            "<allow send_destination='*'/><allow receive_sender='*'/></policy>" +
+            "<limit name='max_match_rules_per_connection'>1</limit>"));
         final Peer a = g.client(1000);
         g.send(a, driverCall("AddMatch", "s", "member='X'"));
         isError(single(g.send(a, driverCall("AddMatch", "s", "member='Y'")), a), DBusErrors.LIMITS_EXCEEDED,
@@ -374,7 +375,8 @@ class DriverTest
     void reloadConfigInstallsTheNewPolicy()
     {
         final BusContext context = new BusContext().config(BusFixture.config(
-            "<policy context='default'><allow own='*'/><allow send_destination='*'/><allow receive_sender='*'/></policy>"))
+            "<policy context='default'><allow own='*'/><allow send_destination='*'/>" +
+            "<allow receive_sender='*'/></policy>"))
             .configReloader(() -> BusFixture.config("<policy context='default'><deny own='*'/>" +
                 "<allow send_destination='*'/><allow receive_sender='*'/></policy>"));
         final BusFixture g = new BusFixture(context);
