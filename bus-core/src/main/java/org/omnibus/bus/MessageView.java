@@ -94,10 +94,12 @@ public interface MessageView
     byte argByte(int index, int position);
 
     /**
-     * Decode the whole body into Java values (control path only). Mapping by type code: y Byte, b Boolean,
-     * n Short, q Integer, i Integer, u Long, x Long, t Long, d Double, h Integer (fd index), s/o/g String,
-     * a&lt;T&gt; {@link java.util.List}, ay byte[], a{KV} {@link java.util.Map} (insertion ordered),
-     * (...) Object[], v {@link Variant}.
+     * Decode the whole body into Java values (control path only), in the forms of the codec's
+     * {@link org.omnibus.codec.dbus.DBusValues}: y Byte, b Boolean, n Short, q/i Integer, u/x/t Long, d Double,
+     * s String, o {@link org.omnibus.codec.dbus.DBusObjectPath}, g {@link org.omnibus.codec.dbus.DBusSignature},
+     * v {@link org.omnibus.codec.dbus.DBusVariant}, a List, a{..} LinkedHashMap, (..)
+     * {@link org.omnibus.codec.dbus.DBusStruct}, h {@link org.omnibus.codec.dbus.DBusUnixFd}. The driver only
+     * needs s, u, a{ss} and v.
      *
      * @return the values, one per top-level argument.
      */

@@ -202,8 +202,9 @@ public final class SimpleMessage implements MessageView
      * Set the body.
      *
      * @param signature the body signature.
-     * @param values    one value per complete type of the signature, mapped as
-     *                  {@link MessageView#decodeBody()} describes.
+     * @param values    one value per complete type of the signature, in the forms the codec's
+     *                  {@link org.omnibus.codec.dbus.DBusValues} writes (s: CharSequence, u: Number, ay: byte[],
+     *                  as: List, a{sv}: Map of {@link org.omnibus.codec.dbus.DBusVariant}...).
      * @return this.
      * @throws IllegalArgumentException if the number of values does not match the signature.
      */
@@ -223,9 +224,9 @@ public final class SimpleMessage implements MessageView
         {
             final char code = types.get(i).charAt(0);
             argTypes[i] = code;
-            if ((code == 's' || code == 'o' || code == 'g') && values[i] instanceof String)
+            if ((code == 's' || code == 'o' || code == 'g') && null != values[i])
             {
-                argBytes[i] = ((String)values[i]).getBytes(StandardCharsets.UTF_8);
+                argBytes[i] = values[i].toString().getBytes(StandardCharsets.UTF_8);
             }
         }
         return this;

@@ -15,7 +15,7 @@ import org.omnibus.bus.MessageView;
 import org.omnibus.bus.PeerIds;
 import org.omnibus.bus.Signatures;
 import org.omnibus.bus.SimpleMessage;
-import org.omnibus.bus.Variant;
+import org.omnibus.codec.dbus.DBusVariant;
 import org.omnibus.bus.match.MatchRegistry;
 import org.omnibus.bus.match.MatchRule;
 import org.omnibus.bus.match.MatchRuleException;
@@ -845,16 +845,16 @@ public final class Driver
         {
             return;
         }
-        final Map<String, Variant> result = new LinkedHashMap<>();
+        final Map<String, DBusVariant> result = new LinkedHashMap<>();
         if (null == found[0])
         {
             if (context.busPid() >= 0)
             {
-                result.put("ProcessID", new Variant("u", context.busPid()));
+                result.put("ProcessID", new DBusVariant("u", context.busPid()));
             }
             if (context.busUid() >= 0)
             {
-                result.put("UnixUserID", new Variant("u", context.busUid()));
+                result.put("UnixUserID", new DBusVariant("u", context.busUid()));
             }
         }
         else
@@ -862,11 +862,11 @@ public final class Driver
             final PeerCredentials credentials = found[0].credentials();
             if (credentials.pid() >= 0 && credentials.pid() <= 0xFFFF_FFFFL)
             {
-                result.put("ProcessID", new Variant("u", credentials.pid()));
+                result.put("ProcessID", new DBusVariant("u", credentials.pid()));
             }
             if (credentials.uid() >= 0 && credentials.uid() <= 0xFFFF_FFFFL)
             {
-                result.put("UnixUserID", new Variant("u", credentials.uid()));
+                result.put("UnixUserID", new DBusVariant("u", credentials.uid()));
             }
             if (credentials.gidCount() > 0)
             {
@@ -875,13 +875,14 @@ public final class Driver
                 {
                     gids.add(credentials.gid(i));
                 }
-                result.put("UnixGroupIDs", new Variant("au", gids));
+                result.put("UnixGroupIDs", new DBusVariant("au", gids));
             }
             final byte[] label = credentials.securityLabel();
             if (null != label)
             {
                 // GVariant bytestring convention: the trailing NUL is included
-                result.put("LinuxSecurityLabel", new Variant("ay", java.util.Arrays.copyOf(label, label.length + 1)));
+                final byte[] withNul = java.util.Arrays.copyOf(label, label.length + 1);
+                result.put("LinuxSecurityLabel", new DBusVariant("ay", withNul));
             }
         }
         call.reply("a{sv}", result);
@@ -947,7 +948,7 @@ public final class Driver
             call.error(DBusErrors.UNKNOWN_PROPERTY, "Property \"" + iface + "." + prop + "\" not found");
             return;
         }
-        call.reply("v", new Variant(property.type(), property.getter().get()));
+        call.reply("v", new DBusVariant(property.type(), property.getter().get()));
     }
 
     private void propertiesGetAll(final DriverCall call)
@@ -957,10 +958,10 @@ public final class Driver
         {
             return;
         }
-        final Map<String, Variant> result = new LinkedHashMap<>();
+        final Map<String, DBusVariant> result = new LinkedHashMap<>();
         for (final DriverProperty property : ih.properties())
         {
-            result.put(property.name(), new Variant(property.type(), property.getter().get()));
+            result.put(property.name(), new DBusVariant(property.type(), property.getter().get()));
         }
         call.reply("a{sv}", result);
     }

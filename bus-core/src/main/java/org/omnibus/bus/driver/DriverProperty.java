@@ -7,7 +7,7 @@ import java.util.function.Supplier;
  *
  * @param name   property name.
  * @param type   its D-Bus type.
- * @param getter produces the value (mapped as {@link org.omnibus.bus.MessageView#decodeBody()} describes).
+ * @param getter produces the value (in the forms of {@link org.omnibus.codec.dbus.DBusValues}).
  */
 public record DriverProperty(String name, String type, Supplier<Object> getter)
 {

@@ -22,7 +22,7 @@ import org.omnibus.bus.DBusNames;
 import org.omnibus.bus.MessageFlags;
 import org.omnibus.bus.MessageType;
 import org.omnibus.bus.SimpleMessage;
-import org.omnibus.bus.Variant;
+import org.omnibus.codec.dbus.DBusVariant;
 import org.omnibus.bus.peer.Peer;
 import org.omnibus.bus.peer.PeerCredentials;
 import org.omnibus.bus.router.RoutingDecision;
@@ -219,14 +219,14 @@ class DriverTest
             DBusErrors.SELINUX_SECURITY_CONTEXT_UNKNOWN,
             "Could not determine security context for 'org.freedesktop.DBus'");
 
-        final Map<String, Variant> peer = new LinkedHashMap<>();
-        peer.put("ProcessID", new Variant("u", 6000L));
-        peer.put("UnixUserID", new Variant("u", 1000L));
-        peer.put("UnixGroupIDs", new Variant("au", List.of(1000L)));
+        final Map<String, DBusVariant> peer = new LinkedHashMap<>();
+        peer.put("ProcessID", new DBusVariant("u", 6000L));
+        peer.put("UnixUserID", new DBusVariant("u", 1000L));
+        peer.put("UnixGroupIDs", new DBusVariant("au", List.of(1000L)));
         isReply(callOne(a, driverCall("GetConnectionCredentials", "s", ":1.0")), "a{sv}", peer);
-        final Map<String, Variant> self = new LinkedHashMap<>();
-        self.put("ProcessID", new Variant("u", BusFixture.BUS_PID));
-        self.put("UnixUserID", new Variant("u", BusFixture.BUS_UID));
+        final Map<String, DBusVariant> self = new LinkedHashMap<>();
+        self.put("ProcessID", new DBusVariant("u", BusFixture.BUS_PID));
+        self.put("UnixUserID", new DBusVariant("u", BusFixture.BUS_UID));
         isReply(callOne(a, driverCall("GetConnectionCredentials", "s", "org.freedesktop.DBus")), "a{sv}", self);
         isReply(callOne(a, driverCall("GetConnectionCredentials", "s", ":1.1")), "a{sv}", Map.of());
         isError(callOne(a, driverCall("GetConnectionCredentials", "s", ":1.9")), DBusErrors.NAME_HAS_NO_OWNER,
@@ -241,7 +241,7 @@ class DriverTest
             StandardCharsets.US_ASCII)));
         f.send(a, hello());
         @SuppressWarnings("unchecked")
-        final Map<String, Variant> creds = (Map<String, Variant>)callOne(a,
+        final Map<String, DBusVariant> creds = (Map<String, DBusVariant>)callOne(a,
             driverCall("GetConnectionCredentials", "s", ":1.0")).body()[0];
         assertThat((byte[])creds.get("LinuxSecurityLabel").value()).endsWith(0).hasSize(11);
     }
@@ -311,10 +311,10 @@ class DriverTest
         final Peer a = f.client(1000);
         final SimpleMessage get = driverCall("Get", "ss", "org.freedesktop.DBus", "Features")
             .interfaceName("org.freedesktop.DBus.Properties");
-        isReply(callOne(a, get), "v", new Variant("as", List.of("ActivatableServicesChanged", "HeaderFiltering")));
-        final Map<String, Variant> all = new LinkedHashMap<>();
-        all.put("Features", new Variant("as", List.of("ActivatableServicesChanged", "HeaderFiltering")));
-        all.put("Interfaces", new Variant("as", List.of()));
+        isReply(callOne(a, get), "v", new DBusVariant("as", List.of("ActivatableServicesChanged", "HeaderFiltering")));
+        final Map<String, DBusVariant> all = new LinkedHashMap<>();
+        all.put("Features", new DBusVariant("as", List.of("ActivatableServicesChanged", "HeaderFiltering")));
+        all.put("Interfaces", new DBusVariant("as", List.of()));
         isReply(callOne(a, driverCall("GetAll", "s", "org.freedesktop.DBus")
             .interfaceName("org.freedesktop.DBus.Properties")), "a{sv}", all);
         // interface omitted: the first interface with a GetAll method, at the canonical path only
@@ -332,7 +332,7 @@ class DriverTest
         isError(callOne(a, driverCall("Get", "ss", "org.foo", "Foo")
             .interfaceName("org.freedesktop.DBus.Properties")), DBusErrors.UNKNOWN_INTERFACE,
             "Interface \"org.foo\" not found");
-        isError(callOne(a, driverCall("Set", "ssv", "org.freedesktop.DBus", "Features", new Variant("s", "x"))
+        isError(callOne(a, driverCall("Set", "ssv", "org.freedesktop.DBus", "Features", new DBusVariant("s", "x"))
             .interfaceName("org.freedesktop.DBus.Properties")), DBusErrors.PROPERTY_READ_ONLY,
             "Property 'org.freedesktop.DBus.Features' cannot be set");
     }

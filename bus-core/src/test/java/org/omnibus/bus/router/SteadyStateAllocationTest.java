@@ -89,6 +89,42 @@ class SteadyStateAllocationTest
     }
 
     @Test
+    void broadcastFromWireBytes()
+    {
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        final BusFixture f = new BusFixture();
+        final Peer emitter = f.client(1000);
+        for (int i = 0; i < 20; i++)
+        {
+            final Peer subscriber = f.client(1000);
+            f.send(subscriber, driverCall("AddMatch", "s", i % 2 == 0 ?
+                "type='signal',interface='com.example.I',member='Changed',arg0='key'" :
+                "type='signal',sender=':1.0',arg1path='/obj/'"));
+        }
+        f.drain();
+        final byte[] bytes = org.omnibus.bus.wire.BusOutputEncoder.encode(
+            SimpleMessage.signal("/obj/1", "com.example.I", "Changed").body("so", "key", "/obj/1/x"), 9);
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(bytes);
+        final org.omnibus.codec.dbus.DBusMessageFlyweight flyweight = new org.omnibus.codec.dbus.DBusMessageFlyweight();
+        final org.omnibus.bus.wire.DBusMessageView view = new org.omnibus.bus.wire.DBusMessageView();
+        final RoutingDecision decision = new RoutingDecision();
+
+        for (int i = 0; i < WARMUP; i++)
+        {
+            f.bus.route(emitter, view.wrap(flyweight.wrap(buffer, 0, bytes.length)), i, decision);
+        }
+        assertThat(decision.recipients().size()).isEqualTo(20);
+        final long before = allocatedBytes();
+        for (int i = 0; i < MEASURED; i++)
+        {
+            f.bus.route(emitter, view.wrap(flyweight.wrap(buffer, 0, bytes.length)), i, decision);
+        }
+        final long allocated = allocatedBytes() - before;
+        assertThat(decision.recipients().size()).isEqualTo(20);
+        assertThat(allocated).as("bytes allocated parsing and routing %d broadcasts", MEASURED).isLessThan(1024);
+    }
+
+    @Test
     void methodCallAndReply()
     {
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
