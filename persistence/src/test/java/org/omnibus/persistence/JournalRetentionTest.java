@@ -140,6 +140,32 @@ class JournalRetentionTest
         }
     }
 
+    @Test
+    void shouldFollowLiveAppendsAcrossCycleRolls()
+    {
+        clock.update(START_MS);
+        try (Journal journal = Journal.open(hourly()); JournalTailer tailer = journal.tailer())
+        {
+            final JournalTestSupport.Collector collector = new JournalTestSupport.Collector();
+            for (int cycle = 0; cycle < 5; cycle++)
+            {
+                if (cycle > 0)
+                {
+                    clock.advance(HOUR_MS);
+                }
+                appendRange(journal, cycle * PER_CYCLE, cycle * PER_CYCLE + PER_CYCLE - 1, 0);
+                final long target = cycle * PER_CYCLE + PER_CYCLE - 1;
+                JournalTestSupport.await(() ->
+                {
+                    tailer.poll(collector, 64);
+                    return tailer.lastDeliveredSequence() == target;
+                }, 10_000, "tailer to reach " + target);
+            }
+            assertThat(collector.sequences()).isEqualTo(range(0, 5 * PER_CYCLE - 1));
+            assertThat(journal.files()).hasSize(5);
+        }
+    }
+
     private JournalContext hourly()
     {
         return context(dir).rollCycle(JournalContext.rollCycleByName("FAST_HOURLY")).epochClock(clock);
