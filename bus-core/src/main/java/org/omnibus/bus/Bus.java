@@ -2,6 +2,8 @@ package org.omnibus.bus;
 
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.collections.Long2ObjectHashMap;
+
 import org.omnibus.bus.driver.Driver;
 import org.omnibus.bus.match.MatchRegistry;
 import org.omnibus.bus.name.NameCommand;
@@ -40,6 +42,7 @@ public final class Bus
     private final Router router;
     private final Driver driver;
     private final ReplyRegistry.NoReplyHandler noReplyHandler = this::onNoReply;
+    private final Long2ObjectHashMap<Peer> remotePeers = new Long2ObjectHashMap<>();
     private BusConfig config;
 
     /**
@@ -57,6 +60,16 @@ public final class Bus
         this.driver = new Driver(context, peers, names, matches, router);
         this.router.driver(driver);
         this.driver.reloadListener(this::reloadConfig);
+        this.driver.unregisterListener(this::onUnregistered);
+    }
+
+    private void onUnregistered(final long peerId)
+    {
+        if (!peers.isLocalId(peerId))
+        {
+            remotePeers.remove(peerId);
+            replies.onPeerGone(peerId, noReplyHandler);
+        }
     }
 
     private static long replyTimeoutNs(final BusConfig config)
@@ -115,6 +128,55 @@ public final class Bus
     public void route(final Peer sender, final MessageView message, final long nowNs, final RoutingDecision decision)
     {
         router.route(sender, message, nowNs, decision);
+    }
+
+    /**
+     * Route a message another node of the cluster accepted from one of its peers: only this node's peers are
+     * selected, nothing is forwarded again, a rejection's error stays in the decision (see
+     * {@link Router#routeFromCluster}).
+     *
+     * @param senderId the sending peer's id (registered: its credentials come from the name registry).
+     * @param message  the message.
+     * @param nowNs    current time.
+     * @param decision filled with what to do.
+     * @return false when the sender is unknown here (not registered in the replicated name registry).
+     */
+    public boolean routeFromCluster(
+        final long senderId, final MessageView message, final long nowNs, final RoutingDecision decision)
+    {
+        final Peer sender = remotePeer(senderId);
+        if (null == sender)
+        {
+            return false;
+        }
+        router.routeFromCluster(sender, message, nowNs, decision);
+        return true;
+    }
+
+    /**
+     * The bus' view of a peer of another node: id, credentials from the replicated name registry, and the policy
+     * snapshot those credentials give here (every node runs the same configuration). Cached until it unregisters.
+     *
+     * @param peerId a peer id of another node.
+     * @return the peer, or null when it is not registered.
+     */
+    public Peer remotePeer(final long peerId)
+    {
+        Peer peer = remotePeers.get(peerId);
+        if (null == peer)
+        {
+            final org.omnibus.bus.name.NameRegistry.Owner owner = names.owner(peerId);
+            if (null == owner || peers.isLocalId(peerId))
+            {
+                return null;
+            }
+            final PeerCredentials credentials = owner.credentials();
+            peer = new Peer(peerId, credentials, config.policy().snapshot(credentials.uid(), credentials.gids()),
+                false);
+            peer.state(Peer.STATE_REGISTERED);
+            remotePeers.put(peerId, peer);
+        }
+        return peer;
     }
 
     /**
@@ -182,6 +244,7 @@ public final class Bus
         {
             peer.policy(newConfig.policy().snapshot(peer.credentials().uid(), peer.credentials().gids()));
         }
+        remotePeers.clear();
     }
 
     private void onNoReply(final long caller, final int serial, final long callee, final boolean calleeGone)

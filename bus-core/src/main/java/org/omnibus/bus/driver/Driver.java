@@ -409,6 +409,20 @@ public final class Driver
         matches.removeReferencing(owner.uniqueName());
         names.unregister(peerId, changes);
         emitChanges(changes);
+        if (null != unregisterListener)
+        {
+            unregisterListener.accept(peerId);
+        }
+    }
+
+    private java.util.function.LongConsumer unregisterListener;
+
+    /**
+     * @param listener told about every peer whose names were released (local or remote), after the signals.
+     */
+    public void unregisterListener(final java.util.function.LongConsumer listener)
+    {
+        this.unregisterListener = listener;
     }
 
     private void emitChanges(final List<NameChange> changes)

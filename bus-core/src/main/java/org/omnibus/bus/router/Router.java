@@ -201,6 +201,11 @@ public final class Router implements DriverEmitter
             return;
         }
         final Peer recipient = peers.get(recipientId);
+        if (null == recipient && !sender.isLocal())
+        {
+            d.drop("destination is not a peer of this node");
+            return;
+        }
         final int type = message.type();
         final int replySerial = message.replySerial();
         final boolean requestedReply = replySerial != 0 && replies.isExpected(sender.id(), recipientId, replySerial);
@@ -292,24 +297,53 @@ public final class Router implements DriverEmitter
         senderFilter.prepare(sender, message, false);
         matches.collectBroadcast(message, sender.id(), ++stamp, senderFilter, d.recipients());
         senderFilter.release();
-        d.deliver(false, context.clustered());
+        d.deliver(false, context.clustered() && sender.isLocal());
     }
 
     /**
-     * Select the local recipients of a broadcast that arrived from another node (the sender's node checked its
-     * send policy towards... itself only: here each recipient's receive policy and the sender's send policy
-     * towards it are checked with the sender's snapshot).
+     * Route a message that another node accepted from one of its peers and sent through the cluster (the sender's
+     * node checked its registration and send policy towards remote recipients). Only this node's peers are
+     * selected: for a broadcast, those whose rules match (with the sender's send policy towards each and their
+     * receive policy, as for a local sender); for a unicast, the addressed local recipient (its receive policy,
+     * pending replies) and local eavesdroppers. Nothing is forwarded again and no error is queued: a rejection
+     * leaves the error in the decision for the node to send back to the sender's node.
      *
-     * @param sender   the remote sender (a {@link Peer} that is not local, with the snapshot of its
-     *                 credentials).
-     * @param message  the broadcast.
+     * @param sender   the remote sender: a non-local {@link Peer} with the snapshot of its credentials.
+     * @param message  the message.
+     * @param nowNs    current time.
      * @param decision filled with the local recipients.
      */
-    public void routeBroadcastFromCluster(final Peer sender, final MessageView message, final RoutingDecision decision)
+    public void routeFromCluster(
+        final Peer sender, final MessageView message, final long nowNs, final RoutingDecision decision)
     {
         decision.reset();
-        broadcast(sender, message, decision);
-        decision.deliver(false, false);
+        final CharSequence destination = message.destination();
+        if (null == destination)
+        {
+            if (message.type() == MessageType.SIGNAL)
+            {
+                broadcast(sender, message, decision);
+                decision.deliver(false, false);
+            }
+            else
+            {
+                decision.drop("call without destination from another node");
+            }
+            return;
+        }
+        if (DBusNames.isDriverName(destination))
+        {
+            decision.drop("the origin node's driver answers its peers");
+            return;
+        }
+        final long recipientId = names.primaryOwnerId(destination);
+        final Peer recipient = recipientId == PeerIds.NONE ? null : peers.get(recipientId);
+        if (null == recipient)
+        {
+            decision.drop("destination is not a peer of this node");
+            return;
+        }
+        unicast(sender, message, destination, nowNs, decision);
     }
 
     private void reject(
