@@ -131,6 +131,14 @@ public final class EdgeAgent implements Agent
     }
 
     /**
+     * @return the agent's clock.
+     */
+    public long nowNs()
+    {
+        return clock.nanoTime();
+    }
+
+    /**
      * @return number of open connections, authenticated or not.
      */
     public int connectionCount()
@@ -150,10 +158,10 @@ public final class EdgeAgent implements Agent
     @Override
     public int doWork() throws IOException
     {
-        int work = 0;
-        // junixsocket's selector clears the previous selection on every select and closes channels whose last
-        // poll reported a hang-up: keys an idle strategy's blocking select found must be handled before polling
-        // again, or a peer's hang-up would go unnoticed.
+        final long nowNs = clock.nanoTime();
+        int work = handler.onTick(nowNs);
+        // junixsocket's selector clears the previous selection on every select and cancels the key of a socket
+        // whose peer hung up: keys an idle strategy's blocking select found are handled before polling again.
         if (!selector.selectedKeys().isEmpty() || selector.selectNow() > 0)
         {
             final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
@@ -170,7 +178,6 @@ public final class EdgeAgent implements Agent
         }
         work += flushDirty();
 
-        final long nowNs = clock.nanoTime();
         if (nowNs - nextTimeoutCheckNs >= 0)
         {
             nextTimeoutCheckNs = nowNs + TIMEOUT_CHECK_INTERVAL_NS;
@@ -181,11 +188,17 @@ public final class EdgeAgent implements Agent
 
     private int onReady(final SelectionKey key)
     {
+        final Object attached = key.attachment();
         if (!key.isValid())
         {
+            // junixsocket cancels the key of a socket whose peer hung up; what it sent last is still readable
+            if (attached instanceof EdgeConnection)
+            {
+                onHangUp((EdgeConnection)attached);
+                return 1;
+            }
             return 0;
         }
-        final Object attached = key.attachment();
         if (attached == null)
         {
             return accept((AFUNIXServerSocketChannel)key.channel());
@@ -202,9 +215,9 @@ public final class EdgeAgent implements Agent
                     key.interestOps(SelectionKey.OP_READ);
                 }
             }
-            if (key.isReadable())
+            if (key.isReadable() && onReadable(connection) != 0)
             {
-                work += onReadable(connection);
+                work++;
             }
         }
         catch (final IOException ex)
@@ -277,6 +290,27 @@ public final class EdgeAgent implements Agent
         }
     }
 
+    private void onHangUp(final EdgeConnection connection)
+    {
+        try
+        {
+            while (!connection.isClosed() && onReadable(connection) > 0)
+            {
+                // consume what the peer sent before it hung up
+            }
+        }
+        catch (final IOException ex)
+        {
+            close(connection, "I/O error: " + ex.getMessage());
+        }
+        close(connection, "peer hung up");
+    }
+
+    /**
+     * Read once and handle what arrived.
+     *
+     * @return bytes read, 0 when nothing was available, -1 at end of stream (the connection is then closed).
+     */
     private int onReadable(final EdgeConnection connection) throws IOException
     {
         final ByteBuffer input = connection.input();
@@ -284,7 +318,7 @@ public final class EdgeAgent implements Agent
         if (read < 0)
         {
             close(connection, "peer closed the connection");
-            return 1;
+            return -1;
         }
         if (read == 0)
         {
@@ -298,7 +332,7 @@ public final class EdgeAgent implements Agent
             position = authenticate(connection, end);
             if (connection.isClosed())
             {
-                return 1;
+                return read;
             }
         }
         if (connection.authenticated())
@@ -306,14 +340,14 @@ public final class EdgeAgent implements Agent
             position = frameMessages(connection, position, end);
             if (connection.isClosed())
             {
-                return 1;
+                return read;
             }
         }
         // keep the unconsumed tail at the start of the buffer
         final ByteBuffer current = connection.input();
         current.limit(current.position()).position(position);
         current.compact();
-        return 1;
+        return read;
     }
 
     private int authenticate(final EdgeConnection connection, final int end)
@@ -427,7 +461,7 @@ public final class EdgeAgent implements Agent
         scratch.clear();
         for (final EdgeConnection connection : connections.values())
         {
-            if (!connection.channel().isOpen() ||
+            if (!connection.key().isValid() ||
                 (!connection.authenticated() && nowNs - connection.connectedAtNs() > ctx.authTimeoutNs()))
             {
                 scratch.add(connection);
@@ -436,8 +470,14 @@ public final class EdgeAgent implements Agent
         for (int i = 0; i < scratch.size(); i++)
         {
             final EdgeConnection connection = scratch.get(i);
-            close(connection, connection.channel().isOpen() ?
-                "authentication timed out (auth_timeout)" : "peer hung up");
+            if (!connection.key().isValid())
+            {
+                onHangUp(connection);
+            }
+            else
+            {
+                close(connection, "authentication timed out (auth_timeout)");
+            }
             work++;
         }
         scratch.clear();

@@ -184,26 +184,6 @@ public final class EdgeConnection
     }
 
     /**
-     * Take file descriptors the peer passed, in the order they arrived.
-     *
-     * @param count how many the current message declares (its unix-fds header field).
-     * @return the descriptors, or null when fewer than {@code count} arrived (a protocol violation).
-     */
-    public FileDescriptor[] takeReceivedFds(final int count)
-    {
-        if (receivedFds.size() < count)
-        {
-            return null;
-        }
-        final FileDescriptor[] fds = new FileDescriptor[count];
-        for (int i = 0; i < count; i++)
-        {
-            fds[i] = receivedFds.poll();
-        }
-        return fds;
-    }
-
-    /**
      * Queue a message to the peer.
      *
      * @param buffer holding the message.
@@ -228,23 +208,81 @@ public final class EdgeConnection
     }
 
     /**
-     * Queue a message to the peer with file descriptors attached to it.
+     * Queue a message to the peer with file descriptors attached to it. The descriptors are retained until
+     * the socket has sent them (or the connection closes).
      *
      * @param buffer holding the message.
      * @param offset of its first byte.
      * @param length of the message.
-     * @param fds    descriptors to pass with it.
+     * @param fds    descriptors to pass with it, or null.
      * @return as {@link #send(DirectBuffer, int, int)}.
      */
-    public boolean send(final DirectBuffer buffer, final int offset, final int length, final FileDescriptor[] fds)
+    boolean send(final DirectBuffer buffer, final int offset, final int length, final SharedFds fds)
     {
         final long startPosition = outboundQueuedTotal;
         if (!send(buffer, offset, length))
         {
             return false;
         }
-        if (fds != null && fds.length > 0)
+        if (fds != null)
         {
+            fds.retain();
+            pendingOutboundFds.add(new PendingFds(startPosition, startPosition + length, fds));
+        }
+        return true;
+    }
+
+    /**
+     * Take file descriptors the peer passed, in the order they arrived.
+     *
+     * @param count how many the current message declares (its unix-fds header field).
+     * @return the descriptors, or null when fewer than {@code count} arrived (a protocol violation).
+     */
+    SharedFds takeReceivedFds(final int count)
+    {
+        if (receivedFds.size() < count)
+        {
+            return null;
+        }
+        final FileDescriptor[] fds = new FileDescriptor[count];
+        for (int i = 0; i < count; i++)
+        {
+            fds[i] = receivedFds.poll();
+        }
+        return new SharedFds(fds);
+    }
+
+    /**
+     * Queue a message given as a header and a body in separate buffers (a forwarded message: new header,
+     * original body), with file descriptors attached to it.
+     *
+     * @return as {@link #send(DirectBuffer, int, int)}.
+     */
+    boolean send(
+        final DirectBuffer header,
+        final int headerOffset,
+        final int headerLength,
+        final DirectBuffer body,
+        final int bodyOffset,
+        final int bodyLength,
+        final SharedFds fds)
+    {
+        final int length = headerLength + bodyLength;
+        if (closed || !ensureOutboundRoom(length))
+        {
+            return false;
+        }
+        final long startPosition = outboundQueuedTotal;
+        final int position = output.limit();
+        output.limit(position + length);
+        outputView.wrap(output);
+        header.getBytes(headerOffset, outputView, position, headerLength);
+        body.getBytes(bodyOffset, outputView, position + headerLength, bodyLength);
+        outboundQueuedTotal += length;
+        dirty = true;
+        if (fds != null)
+        {
+            fds.retain();
             pendingOutboundFds.add(new PendingFds(startPosition, startPosition + length, fds));
         }
         return true;
@@ -386,7 +424,7 @@ public final class EdgeConnection
                 }
                 else
                 {
-                    channel.setOutboundFileDescriptors(next.fds);
+                    channel.setOutboundFileDescriptors(next.fds.fds());
                     output.limit(output.position() + (int)(next.end - outboundWrittenTotal));
                 }
             }
@@ -395,7 +433,7 @@ public final class EdgeConnection
             if (next != null && outboundWrittenTotal >= next.start && written > 0)
             {
                 // the descriptors went with the first byte of their message
-                pendingOutboundFds.poll();
+                pendingOutboundFds.poll().fds.release();
                 channel.setOutboundFileDescriptors((FileDescriptor[])null);
             }
             outboundWrittenTotal += written;
@@ -414,6 +452,16 @@ public final class EdgeConnection
         {
             closed = true;
             closeReason = reason;
+            PendingFds pending;
+            while ((pending = pendingOutboundFds.poll()) != null)
+            {
+                pending.fds.release();
+            }
+            FileDescriptor fd;
+            while ((fd = receivedFds.poll()) != null)
+            {
+                SharedFds.closeQuietly(fd);
+            }
         }
     }
 
@@ -427,9 +475,9 @@ public final class EdgeConnection
     {
         final long start;
         final long end;
-        final FileDescriptor[] fds;
+        final SharedFds fds;
 
-        PendingFds(final long start, final long end, final FileDescriptor[] fds)
+        PendingFds(final long start, final long end, final SharedFds fds)
         {
             this.start = start;
             this.end = end;

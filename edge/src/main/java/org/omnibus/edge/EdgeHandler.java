@@ -40,4 +40,15 @@ public interface EdgeHandler
     default void onCycleEnd()
     {
     }
+
+    /**
+     * Called on every duty cycle, for timers.
+     *
+     * @param nowNs the agent's clock.
+     * @return work done, for the idle strategy.
+     */
+    default int onTick(final long nowNs)
+    {
+        return 0;
+    }
 }

@@ -1,0 +1,246 @@
+package org.omnibus.node;
+
+import org.omnibus.bus.policy.BusConfig;
+import org.omnibus.bus.policy.BusConfigParser;
+import org.omnibus.bus.policy.ConfigException;
+import org.omnibus.bus.policy.UserDatabase;
+import org.omnibus.edge.BusAddress;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code omnibus} command. {@code omnibus start} runs a node; the top-level command also takes
+ * dbus-daemon's command line, so that harnesses which spawn dbus-daemon can spawn Omnibus instead.
+ */
+@Command(
+    name = "omnibus",
+    mixinStandardHelpOptions = true,
+    versionProvider = OmnibusMain.Version.class,
+    description = {
+        "Omnibus: a D-Bus compatible message bus across many hosts.",
+        "Without a subcommand, takes dbus-daemon's options (--session, --system, --config-file, --address,",
+        "--print-address, --print-pid, --nofork, --fork, --nopidfile) and runs a node."},
+    subcommands = {OmnibusMain.StartCommand.class, CommandLine.HelpCommand.class})
+public final class OmnibusMain implements Callable<Integer>
+{
+    /** Standard system bus configuration of the Debian dbus package. */
+    static final Path SYSTEM_CONF = Path.of("/usr/share/dbus-1/system.conf");
+    /** Standard session bus configuration of the Debian dbus package. */
+    static final Path SESSION_CONF = Path.of("/usr/share/dbus-1/session.conf");
+
+    @Mixin
+    NodeOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine()
+    {
+        return new CommandLine(new OmnibusMain())
+            .setExecutionExceptionHandler((ex, cmd, parsed) ->
+            {
+                cmd.getErr().println("omnibus: " + ex.getMessage());
+                return 1;
+            });
+    }
+
+    @Override
+    public Integer call()
+    {
+        return run(options, spec.commandLine());
+    }
+
+    /**
+     * Run a node until SIGTERM or SIGINT.
+     */
+    static int run(final NodeOptions options, final CommandLine commandLine)
+    {
+        final String problem = options.validate();
+        if (problem != null)
+        {
+            commandLine.getErr().println("omnibus: " + problem);
+            return 2;
+        }
+        final NodeContext ctx;
+        try
+        {
+            ctx = context(options);
+        }
+        catch (final ConfigException | IllegalArgumentException | IllegalStateException ex)
+        {
+            commandLine.getErr().println("omnibus: " + ex.getMessage().strip());
+            return 2;
+        }
+        if (options.introspect)
+        {
+            commandLine.getErr().println("omnibus: --introspect is not supported; call " +
+                "org.freedesktop.DBus.Introspectable.Introspect on a running bus");
+            return 2;
+        }
+
+        final Node node;
+        try
+        {
+            node = Node.launch(ctx);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            commandLine.getErr().println("omnibus: " + ex.getMessage());
+            return 1;
+        }
+
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            node.close();
+            stopped.countDown();
+        }, "omnibus-shutdown"));
+
+        try
+        {
+            announce(options, node, commandLine);
+        }
+        catch (final IOException ex)
+        {
+            commandLine.getErr().println("omnibus: " + ex.getMessage());
+            node.close();
+            return 1;
+        }
+        try
+        {
+            stopped.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static NodeContext context(final NodeOptions options)
+    {
+        final NodeContext ctx = new NodeContext()
+            .dataDir(options.dataDir)
+            .nodeId(options.nodeId)
+            .allowAnonymous(options.allowAnonymous);
+        final Path configFile = options.configFile != null ? options.configFile :
+            options.system ? SYSTEM_CONF :
+            options.session ? SESSION_CONF : null;
+        if (configFile != null)
+        {
+            if (!Files.isReadable(configFile))
+            {
+                throw new IllegalArgumentException("cannot read configuration file " + configFile);
+            }
+            final BusConfig config = new BusConfigParser(UserDatabase.system()).parse(configFile);
+            ctx.busConfig(config);
+        }
+        if (options.address != null)
+        {
+            for (final BusAddress address : BusAddress.parseList(options.address))
+            {
+                ctx.addListenAddress(address);
+            }
+        }
+        return ctx;
+    }
+
+    private static void announce(final NodeOptions options, final Node node, final CommandLine commandLine)
+        throws IOException
+    {
+        final String address = String.join(";", node.clientAddresses());
+        if (options.printAddress != null)
+        {
+            write(options.printAddress, address + "\n", commandLine);
+        }
+        if (options.printPid != null)
+        {
+            write(options.printPid, ProcessHandle.current().pid() + "\n", commandLine);
+        }
+        if (options.printAddress == null && options.printPid == null)
+        {
+            final PrintStream out = new PrintStream(new FileOutputStream(java.io.FileDescriptor.out), true,
+                StandardCharsets.UTF_8);
+            out.println("DBUS_SESSION_BUS_ADDRESS=" + address);
+            out.flush();
+        }
+        if (options.readyFd != null)
+        {
+            write(options.readyFd, "ready\n", commandLine);
+        }
+    }
+
+    private static void write(final String target, final String text, final CommandLine commandLine)
+        throws IOException
+    {
+        if (NodeOptions.STDOUT.equals(target))
+        {
+            System.out.print(text);
+            System.out.flush();
+            return;
+        }
+        final Path fd = Path.of("/proc/self/fd", target);
+        if (!Files.exists(fd))
+        {
+            throw new IOException("file descriptor " + target + " is not open");
+        }
+        try (OutputStream out = new FileOutputStream(fd.toFile(), true))
+        {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * {@code omnibus start}: run a node on embedded defaults.
+     */
+    @Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Run a node: embedded defaults, socket and data under ./data, until SIGTERM or Ctrl-C.")
+    static final class StartCommand implements Callable<Integer>
+    {
+        @Mixin
+        NodeOptions options;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            return run(options, spec.commandLine());
+        }
+    }
+
+    /**
+     * Version from the jar manifest, or "development".
+     */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String version = OmnibusMain.class.getPackage().getImplementationVersion();
+            return new String[] {"omnibus " + (version == null ? "development" : version),
+                "D-Bus specification 0.43 compatible, dbus-daemon command line"};
+        }
+    }
+}
