@@ -51,6 +51,7 @@ public final class Driver
     private static final String PEER_INTERFACE = "org.freedesktop.DBus.Peer";
     private static final String PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties";
     private static final String INTROSPECTABLE_INTERFACE = "org.freedesktop.DBus.Introspectable";
+    private static final String MONITORING_INTERFACE = "org.freedesktop.DBus.Monitoring";
     private static final int START_REPLY_ALREADY_RUNNING = 2;
 
     private final BusContext context;
@@ -60,6 +61,7 @@ public final class Driver
     private final DriverEmitter emitter;
     private final List<DriverInterface> interfaces;
     private final Map<String, String> activationEnvironment = new TreeMap<>();
+    private final Map<Long, List<MatchRule>> pendingMonitorRules = new java.util.HashMap<>();
     private NameCommandSink sink;
     private BusConfig config;
 
@@ -189,6 +191,9 @@ public final class Driver
         table.add(new DriverInterface(INTROSPECTABLE_INTERFACE, List.of(
             new DriverMethod("Introspect", "", "s", any, (call) -> call.reply("s", introspect(call.message())))),
             List.of(), "", DriverInterface.ANY_PATH | DriverInterface.UNINTERESTING));
+        table.add(new DriverInterface(MONITORING_INTERFACE, List.of(
+            new DriverMethod("BecomeMonitor", "asu", "", DriverMethod.PRIVILEGED, this::becomeMonitor)),
+            List.of(), "", 0));
         table.add(new DriverInterface(PEER_INTERFACE, List.of(
             new DriverMethod("GetMachineId", "", "s", any, (call) -> call.reply("s", context.machineId())),
             new DriverMethod("Ping", "", "", any, DriverCall::ack)),
@@ -387,6 +392,28 @@ public final class Driver
             case UNREGISTER:
                 unregister(command.peerId(), changes);
                 break;
+            case BECOME_MONITOR:
+            {
+                names.unregisterInJoinOrder(command.peerId(), changes);
+                emitChanges(changes);
+                final List<MatchRule> rules = pendingMonitorRules.remove(command.peerId());
+                final Peer peer = peers.get(command.peerId());
+                if (null != peer && null != rules && peer.state() == Peer.STATE_REGISTERED)
+                {
+                    matches.removeAll(peer);
+                    peer.state(Peer.STATE_MONITOR);
+                    for (final MatchRule rule : rules)
+                    {
+                        matches.addMonitorRule(peer, rule);
+                    }
+                    LOG.info("Connection {} ({}) became a monitor.", peer.uniqueName(), peer.loginfo());
+                }
+                if (null != unregisterListener)
+                {
+                    unregisterListener.accept(command.peerId());
+                }
+                break;
+            }
             case UNREGISTER_NODE:
                 for (final long id : names.ownersOnNode(command.peerId()))
                 {
@@ -671,6 +698,41 @@ public final class Driver
         final Map<String, String> env = (Map<String, String>)call.arg(0);
         activationEnvironment.putAll(env);
         call.ack();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void becomeMonitor(final DriverCall call)
+    {
+        final List<String> texts = (List<String>)call.arg(0);
+        final long flags = call.uint32Arg(1);
+        if (flags != 0)
+        {
+            call.error(DBusErrors.INVALID_ARGS, "BecomeMonitor does not support any flags yet");
+            return;
+        }
+        final List<MatchRule> rules = new ArrayList<>();
+        try
+        {
+            for (final String text : texts.isEmpty() ? List.of("") : texts)
+            {
+                rules.add(MatchRuleParser.parseMonitorRule(text));
+            }
+        }
+        catch (final MatchRuleException ex)
+        {
+            call.error(ex.errorName(), ex.getMessage());
+            return;
+        }
+        final Peer caller = call.caller();
+        if (!caller.isRegistered())
+        {
+            call.error(DBusErrors.FAILED, "Connection is not registered");
+            return;
+        }
+        // the ack goes first: then the caller loses its names, then it only receives
+        call.ack();
+        pendingMonitorRules.put(caller.id(), rules);
+        sink.submit(NameCommand.becomeMonitor(caller.id()));
     }
 
     private void nameHasOwner(final DriverCall call)

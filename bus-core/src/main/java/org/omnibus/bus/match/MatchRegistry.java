@@ -29,6 +29,8 @@ public final class MatchRegistry
     private final NameRegistry names;
     private final MatchIndex broadcastIndex = new MatchIndex();
     private final MatchIndex eavesdropIndex = new MatchIndex();
+    private final MatchIndex monitorIndex = new MatchIndex();
+    private final RecipientFilter acceptAll = (peer) -> true;
     private final Long2ObjectHashMap<ArrayList<MatchRule>> byOwner = new Long2ObjectHashMap<>();
     private final CharSequenceMap<ArrayList<MatchRule>> byReferencedUniqueName = new CharSequenceMap<>();
     private final Fanout fanout = new Fanout();
@@ -83,6 +85,59 @@ public final class MatchRegistry
     }
 
     /**
+     * Add a rule of a monitor (BecomeMonitor): it selects copies of every message the bus handles, as an
+     * eavesdropping rule would.
+     *
+     * @param monitor the monitoring peer.
+     * @param rule    a rule from {@link MatchRuleParser#parseMonitorRule(String)}.
+     */
+    public void addMonitorRule(final Peer monitor, final MatchRule rule)
+    {
+        if (null != rule.owner)
+        {
+            throw new IllegalArgumentException("rule already added: " + rule);
+        }
+        rule.owner = monitor;
+        rule.monitor = true;
+        byOwner.computeIfAbsent(monitor.id(), (k) -> new ArrayList<>()).add(rule);
+        monitorIndex.add(rule, false);
+    }
+
+    /**
+     * @return true when some peer monitors the bus.
+     */
+    public boolean hasMonitors()
+    {
+        return monitorIndex.size() > 0;
+    }
+
+    /**
+     * Select the monitors whose rules match a message (dbus-daemon's bus_transaction_capture).
+     *
+     * @param message     any message the bus handles or sends.
+     * @param senderId    the sending peer, or {@link PeerIds#NONE} for the bus driver.
+     * @param addressedId the addressed recipient, or {@link PeerIds#NONE} when none (broadcast, the driver, an
+     *                    unknown destination: a destination key then compares with the destination header).
+     * @param stamp       a fresh fan-out stamp.
+     * @param collector   receives the selected monitors.
+     */
+    public void collectMonitors(
+        final MessageView message,
+        final long senderId,
+        final long addressedId,
+        final long stamp,
+        final PeerCollector collector)
+    {
+        if (monitorIndex.size() == 0)
+        {
+            return;
+        }
+        fanout.prepare(message, senderId, addressedId, stamp, acceptAll, collector);
+        monitorIndex.collect(message, fanout);
+        fanout.release();
+    }
+
+    /**
      * Remove the most recently added rule of a peer that equals {@code value} (RemoveMatch).
      *
      * @param owner the peer.
@@ -99,7 +154,7 @@ public final class MatchRegistry
         for (int i = rules.size() - 1; i >= 0; i--)
         {
             final MatchRule rule = rules.get(i);
-            if (rule.equals(value))
+            if (!rule.monitor && rule.equals(value))
             {
                 unlink(rule);
                 return true;
@@ -195,7 +250,7 @@ public final class MatchRegistry
         final RecipientFilter filter,
         final PeerCollector collector)
     {
-        fanout.prepare(senderId, PeerIds.NONE, stamp, filter, collector);
+        fanout.prepare(message, senderId, PeerIds.NONE, stamp, filter, collector);
         broadcastIndex.collect(message, fanout);
         fanout.release();
     }
@@ -223,7 +278,7 @@ public final class MatchRegistry
         {
             return;
         }
-        fanout.prepare(senderId, addressedId, stamp, filter, collector);
+        fanout.prepare(message, senderId, addressedId, stamp, filter, collector);
         eavesdropIndex.collect(message, fanout);
         fanout.release();
     }
@@ -273,6 +328,11 @@ public final class MatchRegistry
         {
             byOwner.remove(rule.owner.id());
         }
+        if (rule.monitor)
+        {
+            monitorIndex.remove(rule, false);
+            return;
+        }
         if (null != rule.slot)
         {
             broadcastIndex.remove(rule, false);
@@ -295,6 +355,7 @@ public final class MatchRegistry
     {
         private long stamp;
         private long addressedId;
+        private MessageView message;
         private RecipientFilter filter;
         private PeerCollector collector;
         private String senderUniqueName;
@@ -302,12 +363,14 @@ public final class MatchRegistry
         private int senderNameCount;
 
         void prepare(
+            final MessageView message,
             final long senderId,
             final long addressedId,
             final long stamp,
             final RecipientFilter filter,
             final PeerCollector collector)
         {
+            this.message = message;
             this.stamp = stamp;
             this.addressedId = addressedId;
             this.filter = filter;
@@ -328,6 +391,7 @@ public final class MatchRegistry
 
         void release()
         {
+            message = null;
             filter = null;
             collector = null;
             sender = null;
@@ -371,8 +435,13 @@ public final class MatchRegistry
 
         public boolean isPrimaryOwner(final String name)
         {
-            return addressedId == PeerIds.NONE ? DBusNames.DBUS_SERVICE.equals(name) :
-                names.isPrimaryOwner(addressedId, name);
+            if (addressedId == PeerIds.NONE)
+            {
+                // the driver, or a destination nobody owns: compare with the destination header
+                final CharSequence destination = message.destination();
+                return null != destination && CharSequenceMap.contentEquals(name, destination);
+            }
+            return names.isPrimaryOwner(addressedId, name);
         }
     }
 }

@@ -44,6 +44,7 @@ public final class MatchRule
     final String text;
 
     Peer owner;
+    boolean monitor;
     RuleArray slot;
     RuleArray eavesdropSlot;
 

@@ -39,6 +39,23 @@ public final class MatchRuleParser
      */
     public static MatchRule parse(final String text) throws MatchRuleException
     {
+        return parse(text, false);
+    }
+
+    /**
+     * Parse a rule of BecomeMonitor: monitors always eavesdrop.
+     *
+     * @param text the rule text.
+     * @return the rule, with eavesdrop='true' whatever the text says.
+     * @throws MatchRuleException MatchRuleInvalid or LimitsExceeded with dbus-daemon's message.
+     */
+    public static MatchRule parseMonitorRule(final String text) throws MatchRuleException
+    {
+        return parse(text, true);
+    }
+
+    private static MatchRule parse(final String text, final boolean monitor) throws MatchRuleException
+    {
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAXIMUM_RULE_LENGTH)
         {
@@ -67,6 +84,10 @@ public final class MatchRuleParser
         for (int i = 0; i < count; i++)
         {
             apply(rule, keys[i], values[i]);
+        }
+        if (monitor)
+        {
+            rule.flags |= MatchRule.CLIENT_IS_EAVESDROPPING;
         }
         return new MatchRule(rule, text);
     }

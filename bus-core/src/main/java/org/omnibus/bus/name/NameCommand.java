@@ -30,7 +30,9 @@ public record NameCommand(
         /** A peer disconnected: release all it owned and queued for. */
         UNREGISTER,
         /** A node left the cluster: unregister all its peers in id order. */
-        UNREGISTER_NODE
+        UNREGISTER_NODE,
+        /** BecomeMonitor: release all the peer's names in join order, the unique name first. */
+        BECOME_MONITOR
     }
 
     /**
@@ -76,6 +78,15 @@ public record NameCommand(
     public static NameCommand unregister(final long peerId)
     {
         return new NameCommand(Kind.UNREGISTER, peerId, null, 0, 0, 0, null);
+    }
+
+    /**
+     * @param peerId the peer that becomes a monitor.
+     * @return the command.
+     */
+    public static NameCommand becomeMonitor(final long peerId)
+    {
+        return new NameCommand(Kind.BECOME_MONITOR, peerId, null, 0, 0, 0, null);
     }
 
     /**

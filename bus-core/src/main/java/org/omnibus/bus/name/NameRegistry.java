@@ -285,6 +285,23 @@ public final class NameRegistry implements NameOwnershipView
      */
     public void unregister(final long id, final List<NameChange> changes)
     {
+        unregister(id, changes, false);
+    }
+
+    /**
+     * Forget a peer as {@link #unregister(long, List)} does, but give up its names in the order it joined them,
+     * the unique name first (as dbus-daemon's bus_connection_be_monitor for BecomeMonitor).
+     *
+     * @param id      packed peer id; nothing happens if it is not registered.
+     * @param changes receives the changes in order.
+     */
+    public void unregisterInJoinOrder(final long id, final List<NameChange> changes)
+    {
+        unregister(id, changes, true);
+    }
+
+    private void unregister(final long id, final List<NameChange> changes, final boolean joinOrder)
+    {
         final Owner owner = owners.get(id);
         if (null == owner)
         {
@@ -292,7 +309,7 @@ public final class NameRegistry implements NameOwnershipView
         }
         while (!owner.owned.isEmpty())
         {
-            final Name entry = owner.owned.get(owner.owned.size() - 1);
+            final Name entry = owner.owned.get(joinOrder ? 0 : owner.owned.size() - 1);
             final int index = entry.indexOf(owner);
             if (index == 0)
             {

@@ -108,6 +108,10 @@ public final class Router implements DriverEmitter
         }
 
         final CharSequence destination = message.destination();
+        if (matches.hasMonitors())
+        {
+            capture(sender, message, destination, decision.monitors());
+        }
         final int type = message.type();
         if (null == destination)
         {
@@ -143,6 +147,17 @@ public final class Router implements DriverEmitter
             return;
         }
         unicast(sender, message, destination, nowNs, decision);
+    }
+
+    /**
+     * Copies for monitors (dbus-daemon's bus_transaction_capture at dispatch).
+     */
+    private void capture(
+        final Peer sender, final MessageView message, final CharSequence destination, final RecipientList monitors)
+    {
+        final long addressedId = null == destination || DBusNames.isDriverName(destination) ? PeerIds.NONE :
+            names.primaryOwnerId(destination);
+        matches.collectMonitors(message, sender.id(), addressedId, ++stamp, monitors);
     }
 
     private void toDriver(final Peer sender, final MessageView message, final long nowNs, final RoutingDecision d)
@@ -400,6 +415,15 @@ public final class Router implements DriverEmitter
                 return;
             }
         }
+        if (matches.hasMonitors() && null != message.sender())
+        {
+            driverRecipients.clear();
+            driverRecipients.add(recipient);
+            matches.collectMonitors(message, PeerIds.NONE, recipient.id(), ++stamp, driverCollector);
+            outbox.add(message, driverRecipients);
+            driverRecipients.clear();
+            return;
+        }
         outbox.add(message, recipient);
     }
 
@@ -410,6 +434,10 @@ public final class Router implements DriverEmitter
         driverFilter.message = signal;
         matches.collectBroadcast(signal, PeerIds.NONE, ++stamp, driverFilter, driverCollector);
         driverFilter.message = null;
+        if (matches.hasMonitors())
+        {
+            matches.collectMonitors(signal, PeerIds.NONE, PeerIds.NONE, ++stamp, driverCollector);
+        }
         outbox.add(signal, driverRecipients);
         driverRecipients.clear();
     }

@@ -13,7 +13,8 @@ package org.omnibus.bus.router;
  * <li>{@link #DROPPED}: nothing to do (e.g. a method return without destination).</li>
  * <li>{@link #DISCONNECT}: the sender broke the protocol; close it ({@link #reason()} says why).</li>
  * </ul>
- * In every case the edge then drains the bus' outbox.
+ * Whatever the action, a copy goes to every peer in {@link #monitors()}. In every case the edge then drains the
+ * bus' outbox.
  */
 public final class RoutingDecision
 {
@@ -29,6 +30,7 @@ public final class RoutingDecision
     public static final int DISCONNECT = 5;
 
     private final RecipientList recipients = new RecipientList();
+    private final RecipientList monitors = new RecipientList();
     private int action;
     private boolean addressed;
     private boolean toCluster;
@@ -50,6 +52,15 @@ public final class RoutingDecision
     public RecipientList recipients()
     {
         return recipients;
+    }
+
+    /**
+     * @return monitors (BecomeMonitor) that get a copy of the message whatever the action, even when it is
+     * rejected or goes to the driver; usually empty.
+     */
+    public RecipientList monitors()
+    {
+        return monitors;
     }
 
     /**
@@ -96,6 +107,7 @@ public final class RoutingDecision
     void reset()
     {
         recipients.clear();
+        monitors.clear();
         action = 0;
         addressed = false;
         toCluster = false;
