@@ -22,11 +22,14 @@ case " $* " in
   *) modules+=(node); jars+=(node/target/omnibus-node.jar) ;;
 esac
 
+# A jar is stale when any source or pom of the repository is newer (cheap and safe: maven rebuilds incrementally).
+newer_source() {
+  find . \( -name .git -o -name target \) -prune -o \( -name '*.java' -o -name '*.xml' \) -newer "$1" -print -quit
+}
 stale=0
 [ -n "${OMNIBUS_BENCH_REBUILD:-}" ] && stale=1
 for jar in "${jars[@]}"; do
-  if [ ! -f "$jar" ] || [ -n "$(find . -path ./.git -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) \
-       -path '*/src/*' -newer "$jar" -print -quit)" ] || [ -n "$(find . -maxdepth 2 -name pom.xml -newer "$jar" -print -quit)" ]; then
+  if [ ! -f "$jar" ] || [ -n "$(newer_source "$jar")" ]; then
     stale=1
   fi
 done

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The one dbus-daemon configuration file every bus of a run reads (dbus-daemon, dbus-broker-launch and Omnibus all
  * take dbus-daemon's format): a session bus listening on a private socket, EXTERNAL authentication, the session
- * bus's allow-all policy (as in session.conf; dbus-broker ignores its eavesdrop attributes), and explicit limits that are the same for all three buses.
+ * bus's allow-all policy (as in session.conf; dbus-broker ignores its eavesdrop attributes), and explicit limits
+ * that are the same for all three buses.
  * <p>
  * The limits are high enough that no flow-controlled workload of this harness reaches them, on any bus: the signal
  * emitter keeps at most {@code window} signals per subscriber queued, about 1.1 MiB per subscriber at the default

@@ -92,7 +92,8 @@ public final class BusConnection implements AutoCloseable
         {
             channel.connect(UnixDomainSocketAddress.of(BusAddress.socketPath(address)));
             connection.authenticate();
-            final List<Object> reply = connection.call(DBusMessageBuilder.methodCall(DRIVER, DRIVER_PATH, DRIVER, "Hello"));
+            final List<Object> reply =
+                connection.call(DBusMessageBuilder.methodCall(DRIVER, DRIVER_PATH, DRIVER, "Hello"));
             connection.uniqueName = (String)reply.get(0);
             return connection;
         }

@@ -65,7 +65,8 @@ public final class EdgeBench implements Callable<Integer>
     private long measureMs;
 
     @Option(names = "--window", defaultValue = "1024",
-        description = "Signals the emitter may have unacknowledged by the slowest subscriber. Default: ${DEFAULT-VALUE}")
+        description = "Signals the emitter may have unacknowledged by the slowest subscriber. "
+        + "Default: ${DEFAULT-VALUE}")
     private int window;
 
     @Option(names = "--ack-every", defaultValue = "128",

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Medians over runs per bus and workload, printed as a Markdown table with ratios Omnibus/dbus-daemon,
- * Omnibus/dbus-broker and dbus-broker/dbus-daemon, followed by the issue's targets and whether they are met.
+ * Medians over runs per bus and workload, printed as a Markdown table (each cell: median [min-max over runs]) with
+ * ratios of medians Omnibus/dbus-daemon, Omnibus/dbus-broker and dbus-broker/dbus-daemon, followed by the issue's
+ * targets and whether they are met.
  */
 public final class ResultTable
 {
@@ -55,11 +56,7 @@ public final class ResultTable
      */
     public double median(final String bus, final Workload workload, final String metric)
     {
-        final double[] values = results.stream()
-            .filter(r -> r.ok() && r.bus().equals(bus) && r.workload().equals(workload) && r.metrics().containsKey(metric))
-            .mapToDouble(r -> r.metrics().get(metric))
-            .sorted()
-            .toArray();
+        final double[] values = values(bus, workload, metric);
         if (values.length == 0)
         {
             return Double.NaN;
@@ -88,7 +85,7 @@ public final class ResultTable
                 {
                     final double value = median(bus, workload, row.metric());
                     md.append(' ').append(Double.isNaN(value) ? "failed" : format(row.format(), value))
-                        .append(runsNote(bus, workload)).append(" |");
+                        .append(spread(bus, workload, row)).append(runsNote(bus, workload)).append(" |");
                 }
                 for (final String[] ratio : ratios)
                 {
@@ -134,6 +131,27 @@ public final class ResultTable
             }
         }
         return out.toString();
+    }
+
+    private String spread(final String bus, final Workload workload, final Row row)
+    {
+        final double[] values = values(bus, workload, row.metric());
+        if (values.length < 2)
+        {
+            return "";
+        }
+        final String format = row.format().replace(".2f", ".1f").replace(".1f", ".0f");
+        return " [" + format(format, values[0]) + "-" + format(format, values[values.length - 1]) + "]";
+    }
+
+    private double[] values(final String bus, final Workload workload, final String metric)
+    {
+        return results.stream()
+            .filter(r -> r.ok() && r.bus().equals(bus) && r.workload().equals(workload))
+            .filter(r -> r.metrics().containsKey(metric))
+            .mapToDouble(r -> r.metrics().get(metric))
+            .sorted()
+            .toArray();
     }
 
     private static String verdict(final double ratio, final boolean met)

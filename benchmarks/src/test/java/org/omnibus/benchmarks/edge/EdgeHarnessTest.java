@@ -52,7 +52,8 @@ class EdgeHarnessTest
 
         assertThat(table.median("omnibus", call, "p50")).isEqualTo(50);
         assertThat(table.median("dbus-daemon", call, "p50")).isEqualTo(110);
-        assertThat(table.markdown()).contains("| call 64 B | RTT p50 (us) | 110.0 (3/4 ok) | 50.0 | 0.45 |");
+        assertThat(table.markdown())
+            .contains("| call 64 B | RTT p50 (us) | 110.0 [100-120] (3/4 ok) | 50.0 [40-1000] | 0.45 |");
         assertThat(table.targets()).contains("p50 Omnibus/dbus-daemon = 0.45 (target <= 0.5): met");
     }
 
