@@ -10,6 +10,9 @@ import java.nio.file.Path;
  */
 public final class BusAddress
 {
+    /** Prefix of the harness's own peer-to-peer address (client floor without a bus): {@code direct:path=...}. */
+    public static final String DIRECT_PREFIX = "direct:";
+
     private BusAddress()
     {
     }
@@ -23,11 +26,12 @@ public final class BusAddress
     {
         for (final String entry : address.trim().split(";"))
         {
-            if (!entry.startsWith("unix:"))
+            final String prefix = entry.startsWith(DIRECT_PREFIX) ? DIRECT_PREFIX : "unix:";
+            if (!entry.startsWith(prefix))
             {
                 continue;
             }
-            for (final String pair : entry.substring("unix:".length()).split(","))
+            for (final String pair : entry.substring(prefix.length()).split(","))
             {
                 if (pair.startsWith("path="))
                 {

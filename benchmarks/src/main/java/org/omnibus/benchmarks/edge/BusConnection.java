@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,13 +66,20 @@ public final class BusConnection implements AutoCloseable
      * Connect, authenticate with EXTERNAL and say Hello. A watchdog closes the socket if this does not finish in
      * time, so a bus that never answers fails the call instead of hanging it.
      *
-     * @param address   a {@code unix:path=} D-Bus address.
+     * @param address   a {@code unix:path=} D-Bus address, or {@code direct:path=} for a peer-to-peer connection to a
+     *                  direct echo service (no authentication, no Hello, no bus).
      * @param timeoutMs bound on connect, authentication and Hello.
      * @return the connection, with its unique name known.
      * @throws IOException if the bus refuses or does not answer in time.
      */
     public static BusConnection open(final String address, final long timeoutMs) throws IOException
     {
+        if (address.startsWith(BusAddress.DIRECT_PREFIX))
+        {
+            final SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(BusAddress.socketPath(address)));
+            return new BusConnection(channel);
+        }
         final SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         final BusConnection connection = new BusConnection(channel);
         final Thread watchdog = new Thread(() ->
@@ -113,7 +121,20 @@ public final class BusConnection implements AutoCloseable
     }
 
     /**
-     * @return the unique name the bus gave in reply to Hello.
+     * Accept one peer-to-peer connection (no bus, no authentication): the far end of a {@code direct:path=} address,
+     * for measuring the client's own floor.
+     *
+     * @param server a listening Unix socket.
+     * @return the connection.
+     * @throws IOException on a socket error.
+     */
+    public static BusConnection accept(final ServerSocketChannel server) throws IOException
+    {
+        return new BusConnection(server.accept());
+    }
+
+    /**
+     * @return the unique name the bus gave in reply to Hello (null on a direct connection).
      */
     public String uniqueName()
     {

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 public final class ChildProcess implements AutoCloseable
 {
     private static final String EOF = "\u0000EOF";
-    private static final Duration TERM_GRACE = Duration.ofSeconds(5);
+    private static final Duration TERM_GRACE = Duration.ofSeconds(15);
 
     private final String name;
     private final Process process;

@@ -32,6 +32,16 @@ public final class EchoService implements AutoCloseable
     }
 
     /**
+     * Serve on a peer-to-peer connection (no bus): the client floor.
+     *
+     * @param direct an accepted direct connection.
+     */
+    public EchoService(final BusConnection direct)
+    {
+        connection = direct;
+    }
+
+    /**
      * Serve until Quit.
      *
      * @return how many Echo calls were answered.
@@ -75,9 +85,12 @@ public final class EchoService implements AutoCloseable
             .flags(DBusProtocol.FLAG_NO_REPLY_EXPECTED)
             .serial(connection.nextSerial())
             .bodyLength(call.bodyLength())
-            .replySerial(call.serial())
-            .stringField(DBusHeaderField.DESTINATION, call.buffer(),
+            .replySerial(call.serial());
+        if (call.hasField(DBusHeaderField.SENDER))
+        {
+            encoder.stringField(DBusHeaderField.DESTINATION, call.buffer(),
                 call.fieldOffset(DBusHeaderField.SENDER), call.fieldLength(DBusHeaderField.SENDER));
+        }
         if (call.hasField(DBusHeaderField.SIGNATURE))
         {
             encoder.stringField(DBusHeaderField.SIGNATURE, call.buffer(),

@@ -87,6 +87,10 @@ public final class EdgeBench implements Callable<Integer>
         + "Default: ${DEFAULT-VALUE}")
     private List<String> omnibusCommand;
 
+    @Option(names = "--omnibus-java-opts", description = "JVM options for Omnibus (its launcher's OMNIBUS_JAVA_OPTS), "
+        + "e.g. -XX:StartFlightRecording=filename=omnibus.jfr,settings=profile to profile it with JFR.")
+    private String omnibusJavaOptions;
+
     @Option(names = "--broker-launcher", defaultValue = "benchmarks/scripts/dbus-broker-session.sh",
         description = "Script starting dbus-broker without systemd. Default: ${DEFAULT-VALUE}")
     private Path brokerLauncher;
@@ -95,6 +99,14 @@ public final class EdgeBench implements Callable<Integer>
         defaultValue = "-XX:+UseSerialGC -Xms64m -Xmx64m -XX:-UsePerfData",
         description = "JVM options of every client process, space separated. Default: ${DEFAULT-VALUE}")
     private List<String> clientJvmOptions;
+
+    @Option(names = "--floor", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Also run the call workloads without a bus (the same caller and echo code over one direct Unix "
+        + "socket): the client's own floor. Default: ${DEFAULT-VALUE}")
+    private boolean floor;
+
+    /** Column label of the client floor (no bus). */
+    public static final String NO_BUS = "no bus";
 
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private final List<RunResult> results = new ArrayList<>();
@@ -146,7 +158,8 @@ public final class EdgeBench implements Callable<Integer>
         final Instant started = Instant.now();
 
         final Map<String, RunningBus> running = new LinkedHashMap<>();
-        final RunningBus.Launchers launchers = new RunningBus.Launchers(omnibusCommand, brokerLauncher);
+        final RunningBus.Launchers launchers = new RunningBus.Launchers(omnibusCommand,
+            omnibusJavaOptions == null ? Map.of() : Map.of("OMNIBUS_JAVA_OPTS", omnibusJavaOptions), brokerLauncher);
         for (final String label : buses)
         {
             final RunningBus.Kind kind = RunningBus.Kind.ofLabel(label);
@@ -181,7 +194,14 @@ public final class EdgeBench implements Callable<Integer>
                     final RunResult result = bus.isAlive() ?
                         runOnce(bus, workload, run) : RunResult.failed(label, workload, run, "bus not running");
                     results.add(result);
-                    log("run %d %-9s %-20s %s", run, label, workload.label(),
+                    log("run %d %-11s %-20s %s", run, label, workload.label(),
+                        result.ok() ? summary(result) : "FAILED " + result.note());
+                }
+                if (floor && workload.type() == Workload.Type.CALL)
+                {
+                    final RunResult result = runFloor(workload, run);
+                    results.add(result);
+                    log("run %d %-11s %-20s %s", run, NO_BUS, workload.label(),
                         result.ok() ? summary(result) : "FAILED " + result.note());
                 }
             }
@@ -196,7 +216,12 @@ public final class EdgeBench implements Callable<Integer>
                 out.resolve("logs").resolve(entry.getKey() + "-journal.log"));
         }
 
-        final ResultTable table = new ResultTable(new ArrayList<>(running.keySet()), workloads, results);
+        final List<String> columns = new ArrayList<>(running.keySet());
+        if (floor && workloads.stream().anyMatch(w -> w.type() == Workload.Type.CALL))
+        {
+            columns.add(NO_BUS);
+        }
+        final ResultTable table = new ResultTable(columns, workloads, results);
         final String report = report(table, running, started, loadBefore, loadAverage());
         System.out.println();
         System.out.println(report);
@@ -251,22 +276,58 @@ public final class EdgeBench implements Callable<Integer>
         final RunningBus bus, final Workload workload, final int run, final String prefix,
         final List<ChildProcess> clients) throws IOException
     {
-        final ChildProcess echo = client(prefix + "-echo", clients, "echo", bus.address());
+        return runCalls(bus.kind().label(), bus, "echo", bus.address(), workload, run, prefix, clients);
+    }
+
+    private RunResult runFloor(final Workload workload, final int run)
+    {
+        final String prefix = "no-bus-" + workload.fileLabel() + "-run" + run;
+        final List<ChildProcess> clients = new ArrayList<>();
+        try
+        {
+            final Path socket = Files.createDirectories(workDir.resolve("no-bus")).resolve(prefix + ".sock");
+            final String address = BusAddress.DIRECT_PREFIX + "path=" + socket;
+            return runCalls(NO_BUS, null, "direct-echo", address, workload, run, prefix, clients);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return RunResult.failed(NO_BUS, workload, run, String.valueOf(ex.getMessage()));
+        }
+        finally
+        {
+            for (final ChildProcess client : clients)
+            {
+                client.close();
+                open.remove(client);
+            }
+        }
+    }
+
+    private RunResult runCalls(
+        final String label, final RunningBus bus, final String echoRole, final String address,
+        final Workload workload, final int run, final String prefix, final List<ChildProcess> clients)
+        throws IOException
+    {
+        final ChildProcess echo = client(prefix + "-echo", clients, echoRole, address);
         echo.awaitLine("READY"::equals, RunningBus.START_TIMEOUT_MS);
-        final Path histogram = out.resolve(bus.kind().label()).resolve(workload.fileLabel() + "-run" + run + ".hgrm");
-        final ChildProcess caller = client(prefix + "-call", clients, "call", bus.address(),
+        final Path histogram = out.resolve(label.replace(' ', '-'))
+            .resolve(workload.fileLabel() + "-run" + run + ".hgrm");
+        final ChildProcess caller = client(prefix + "-call", clients, "call", address,
             String.valueOf(workload.bodyLength()), String.valueOf(warmupMs), String.valueOf(measureMs),
             histogram.toString());
         final long[] cpu = measureCpu(bus, caller);
         final String line = caller.awaitLine(l -> l.startsWith("RESULT"), RunningBus.START_TIMEOUT_MS);
         if (!line.contains("status=ok"))
         {
-            return RunResult.failed(bus.kind().label(), workload, run, line);
+            return RunResult.failed(label, workload, run, line);
         }
         echo.awaitExit(10_000);
         final Map<String, Double> metrics = RunResult.parse(line);
-        metrics.put("bus_cpu_us", (cpu[1] - cpu[0]) / 1000.0 / metrics.get("count"));
-        return new RunResult(bus.kind().label(), workload, run, true, metrics, "");
+        if (bus != null)
+        {
+            metrics.put("bus_cpu_us", (cpu[1] - cpu[0]) / 1000.0 / metrics.get("count"));
+        }
+        return new RunResult(label, workload, run, true, metrics, "");
     }
 
     private RunResult runSignals(
@@ -307,9 +368,9 @@ public final class EdgeBench implements Callable<Integer>
     {
         final long timeoutMs = warmupMs + measureMs + RunningBus.START_TIMEOUT_MS;
         measuring.awaitLine("MEASURE_START"::equals, timeoutMs);
-        final long before = bus.cpuNanos();
+        final long before = bus == null ? 0 : bus.cpuNanos();
         measuring.awaitLine("MEASURE_END"::equals, measureMs + RunningBus.START_TIMEOUT_MS);
-        return new long[]{before, bus.cpuNanos()};
+        return new long[]{before, bus == null ? 0 : bus.cpuNanos()};
     }
 
     private ChildProcess client(
@@ -338,6 +399,11 @@ public final class EdgeBench implements Callable<Integer>
         md.append("Edge benchmark, ").append(started).append('\n');
         running.values().forEach(b -> md.append("- ").append(b.kind().label()).append(": ").append(b.version())
             .append('\n'));
+        if (floor)
+        {
+            md.append("- ").append(NO_BUS).append(": the same caller and echo service connected directly by one Unix "
+                + "socket, no bus (the client's floor)\n");
+        }
         md.append(String.format(Locale.ROOT, "- machine: %d cores, %s; load average before %s, after %s%n",
             Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"), loadBefore, loadAfter));
         md.append(String.format(Locale.ROOT,
@@ -366,8 +432,9 @@ public final class EdgeBench implements Callable<Integer>
     {
         final Map<String, Double> m = result.metrics();
         return result.workload().type() == Workload.Type.CALL ?
-            String.format(Locale.ROOT, "p50 %.1f us  p99 %.1f us  p99.9 %.1f us  (%d calls, bus CPU %.1f us/call)",
-            m.get("p50"), m.get("p99"), m.get("p999"), m.get("count").longValue(), m.get("bus_cpu_us")) :
+            String.format(Locale.ROOT, "p50 %.1f us  p99 %.1f us  p99.9 %.1f us  (%d calls%s)",
+            m.get("p50"), m.get("p99"), m.get("p999"), m.get("count").longValue(), m.containsKey("bus_cpu_us") ?
+            String.format(Locale.ROOT, ", bus CPU %.1f us/call", m.get("bus_cpu_us")) : "") :
             String.format(Locale.ROOT, "%,.0f msg/s per subscriber, %,.0f total (bus CPU %.2f us/delivery)",
             m.get("per_sub"), m.get("total"), m.get("bus_cpu_us"));
     }

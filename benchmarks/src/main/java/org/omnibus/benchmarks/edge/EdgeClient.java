@@ -4,6 +4,9 @@ import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -14,10 +17,11 @@ import java.util.concurrent.TimeUnit;
  * {@code READY} once connected (and registered where it matters), {@code MEASURE_START} / {@code MEASURE_END}
  * around the measured period, and one {@code RESULT key=value ...} line; errors go to stderr and a non-zero exit.
  * <pre>
- *   echo      ADDRESS
- *   call      ADDRESS BODY_BYTES WARMUP_MS MEASURE_MS HGRM_FILE
- *   emit      ADDRESS BODY_BYTES SUBSCRIBERS WINDOW WARMUP_MS MEASURE_MS
- *   subscribe ADDRESS INDEX ACK_EVERY
+ *   echo        ADDRESS
+ *   direct-echo direct:path=SOCKET   (listens there; the client floor without a bus)
+ *   call        ADDRESS BODY_BYTES WARMUP_MS MEASURE_MS HGRM_FILE
+ *   emit        ADDRESS BODY_BYTES SUBSCRIBERS WINDOW WARMUP_MS MEASURE_MS
+ *   subscribe   ADDRESS INDEX ACK_EVERY
  * </pre>
  */
 public final class EdgeClient
@@ -62,6 +66,19 @@ public final class EdgeClient
                     out.println("READY");
                     out.flush();
                     out.println("RESULT status=ok echoed=" + echo.run());
+                }
+                break;
+
+            case "direct-echo":
+                try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX))
+                {
+                    server.bind(UnixDomainSocketAddress.of(BusAddress.socketPath(address)));
+                    out.println("READY");
+                    out.flush();
+                    try (EchoService echo = new EchoService(BusConnection.accept(server)))
+                    {
+                        out.println("RESULT status=ok echoed=" + echo.run());
+                    }
                 }
                 break;
 

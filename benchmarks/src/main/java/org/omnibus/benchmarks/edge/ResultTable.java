@@ -84,7 +84,7 @@ public final class ResultTable
                 for (final String bus : buses)
                 {
                     final double value = median(bus, workload, row.metric());
-                    md.append(' ').append(Double.isNaN(value) ? "failed" : format(row.format(), value))
+                    md.append(' ').append(Double.isNaN(value) ? missing(bus, workload) : format(row.format(), value))
                         .append(spread(bus, workload, row)).append(runsNote(bus, workload)).append(" |");
                 }
                 for (final String[] ratio : ratios)
@@ -131,6 +131,12 @@ public final class ResultTable
             }
         }
         return out.toString();
+    }
+
+    private String missing(final String bus, final Workload workload)
+    {
+        return results.stream().anyMatch(r -> r.bus().equals(bus) && r.workload().equals(workload) && r.ok()) ||
+            results.stream().noneMatch(r -> r.bus().equals(bus) && r.workload().equals(workload)) ? "-" : "failed";
     }
 
     private String spread(final String bus, final Workload workload, final Row row)

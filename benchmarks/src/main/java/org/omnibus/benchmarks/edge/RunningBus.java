@@ -65,9 +65,10 @@ public final class RunningBus implements AutoCloseable
      *
      * @param omnibusCommand Omnibus's command line, with {@code {config}}, {@code {socket}} and {@code {dir}}
      *                       replaced; it prints its address (a line containing {@code unix:path=}).
+     * @param omnibusEnv     extra environment of the Omnibus command (e.g. OMNIBUS_JAVA_OPTS for JFR).
      * @param brokerLauncher the dbus-broker launcher script (benchmarks/scripts/dbus-broker-session.sh).
      */
-    public record Launchers(List<String> omnibusCommand, Path brokerLauncher)
+    public record Launchers(List<String> omnibusCommand, Map<String, String> omnibusEnv, Path brokerLauncher)
     {
     }
 
@@ -123,7 +124,7 @@ public final class RunningBus implements AutoCloseable
                     command.add(arg.replace("{config}", config.toString())
                         .replace("{socket}", socket.toString()).replace("{dir}", dir.toString()));
                 }
-                process = ChildProcess.start(kind.label(), command, Map.of(), log);
+                process = ChildProcess.start(kind.label(), command, launchers.omnibusEnv(), log);
                 address = awaitAddress(process);
                 break;
 

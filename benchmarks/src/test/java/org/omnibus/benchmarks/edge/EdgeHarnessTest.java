@@ -64,7 +64,7 @@ class EdgeHarnessTest
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/dbus-daemon")), "dbus-daemon is not installed");
         final ExecutorService threads = Executors.newCachedThreadPool();
         try (RunningBus bus = RunningBus.start(
-            RunningBus.Kind.DBUS_DAEMON, dir, new RunningBus.Launchers(List.of(), dir.resolve("unused"))))
+            RunningBus.Kind.DBUS_DAEMON, dir, new RunningBus.Launchers(List.of(), Map.of(), dir.resolve("unused"))))
         {
             try (EchoService echo = new EchoService(bus.address(), 10_000);
                 CallLatency caller = new CallLatency(bus.address(), 64, 10_000))
