@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * Metrics: calls {@code p50 p90 p99 p999 mean max} (microseconds, from the caller's histogram), {@code count};
  * signals {@code per_sub} (mean over subscribers of delivered signals/s), {@code min_sub}, {@code total}
  * (all subscribers, signals/s), {@code sent}; both {@code bus_cpu_us}: the bus processes' CPU time over the measured
- * period divided by the calls made or signals delivered.
+ * period divided by the calls made or signals delivered; {@code client_cpu_us} the same for all client processes
+ * together (caller and echo service; emitter and subscribers).
  */
 @Command(name = "edge-bench", mixinStandardHelpOptions = true,
     description = "Omnibus vs dbus-daemon vs dbus-broker: call round trips and signal throughput.")
@@ -315,7 +316,7 @@ public final class EdgeBench implements Callable<Integer>
         final ChildProcess caller = client(prefix + "-call", clients, "call", address,
             String.valueOf(workload.bodyLength()), String.valueOf(warmupMs), String.valueOf(measureMs),
             histogram.toString());
-        final long[] cpu = measureCpu(bus, caller);
+        final long[] cpu = measureCpu(bus, caller, clients);
         final String line = caller.awaitLine(l -> l.startsWith("RESULT"), RunningBus.START_TIMEOUT_MS);
         if (!line.contains("status=ok"))
         {
@@ -327,6 +328,7 @@ public final class EdgeBench implements Callable<Integer>
         {
             metrics.put("bus_cpu_us", (cpu[1] - cpu[0]) / 1000.0 / metrics.get("count"));
         }
+        metrics.put("client_cpu_us", (cpu[3] - cpu[2]) / 1000.0 / metrics.get("count"));
         return new RunResult(label, workload, run, true, metrics, "");
     }
 
@@ -348,7 +350,7 @@ public final class EdgeBench implements Callable<Integer>
         {
             subscriber.awaitLine("READY"::equals, RunningBus.START_TIMEOUT_MS);
         }
-        final long[] cpu = measureCpu(bus, emitter);
+        final long[] cpu = measureCpu(bus, emitter, clients);
         final String line = emitter.awaitLine(l -> l.startsWith("RESULT"), RunningBus.START_TIMEOUT_MS);
         if (!line.contains("status=ok"))
         {
@@ -361,16 +363,26 @@ public final class EdgeBench implements Callable<Integer>
         metrics.put("min_sub", Arrays.stream(rates).min().orElse(0));
         final double delivered = metrics.get("total") * metrics.get("measured_ms") / 1000.0;
         metrics.put("bus_cpu_us", (cpu[1] - cpu[0]) / 1000.0 / delivered);
+        metrics.put("client_cpu_us", (cpu[3] - cpu[2]) / 1000.0 / delivered);
         return new RunResult(bus.kind().label(), workload, run, true, metrics, "");
     }
 
-    private long[] measureCpu(final RunningBus bus, final ChildProcess measuring) throws IOException
+    /**
+     * CPU time of the bus and of the clients over the measured period, in nanoseconds.
+     *
+     * @return bus before, bus after, clients before, clients after.
+     */
+    private long[] measureCpu(final RunningBus bus, final ChildProcess measuring, final List<ChildProcess> clients)
+        throws IOException
     {
         final long timeoutMs = warmupMs + measureMs + RunningBus.START_TIMEOUT_MS;
         measuring.awaitLine("MEASURE_START"::equals, timeoutMs);
-        final long before = bus == null ? 0 : bus.cpuNanos();
+        final long busBefore = bus == null ? 0 : bus.cpuNanos();
+        final long clientsBefore = clients.stream().mapToLong(ChildProcess::cpuNanos).sum();
         measuring.awaitLine("MEASURE_END"::equals, measureMs + RunningBus.START_TIMEOUT_MS);
-        return new long[]{before, bus == null ? 0 : bus.cpuNanos()};
+        final long busAfter = bus == null ? 0 : bus.cpuNanos();
+        final long clientsAfter = clients.stream().mapToLong(ChildProcess::cpuNanos).sum();
+        return new long[]{busBefore, busAfter, clientsBefore, clientsAfter};
     }
 
     private ChildProcess client(

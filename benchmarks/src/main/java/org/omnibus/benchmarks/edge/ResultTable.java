@@ -21,12 +21,14 @@ public final class ResultTable
         new Row("p90", "RTT p90 (us)", true, "%.1f"),
         new Row("p99", "RTT p99 (us)", true, "%.1f"),
         new Row("p999", "RTT p99.9 (us)", true, "%.1f"),
-        new Row("bus_cpu_us", "bus CPU per call (us)", true, "%.1f"));
+        new Row("bus_cpu_us", "bus CPU per call (us)", true, "%.1f"),
+        new Row("client_cpu_us", "client CPU per call (us)", true, "%.1f"));
 
     private static final List<Row> SIGNAL_ROWS = List.of(
         new Row("per_sub", "msg/s per subscriber", false, "%,.0f"),
         new Row("total", "msg/s all subscribers", false, "%,.0f"),
-        new Row("bus_cpu_us", "bus CPU per delivery (us)", true, "%.2f"));
+        new Row("bus_cpu_us", "bus CPU per delivery (us)", true, "%.2f"),
+        new Row("client_cpu_us", "client CPU per delivery (us)", true, "%.2f"));
 
     private static final String OMNIBUS = RunningBus.Kind.OMNIBUS.label();
     private static final String DAEMON = RunningBus.Kind.DBUS_DAEMON.label();
