@@ -114,6 +114,18 @@ public final class ChildProcess implements AutoCloseable
     }
 
     /**
+     * Write a line to the process's stdin.
+     *
+     * @param line the line.
+     * @throws IOException if the process no longer reads.
+     */
+    public void send(final String line) throws IOException
+    {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /**
      * Wait for the process to exit by itself.
      *
      * @param timeoutMs bound on waiting.

@@ -65,6 +65,11 @@ public final class EdgeBench implements Callable<Integer>
         description = "Measured period per run. Default: ${DEFAULT-VALUE}")
     private long measureMs;
 
+    @Option(names = "--warmup-rounds", defaultValue = "1",
+        description = "Unrecorded rounds of every workload on every bus before the measured runs (warms the buses' "
+        + "JIT and caches), each measuring 1 s. Default: ${DEFAULT-VALUE}")
+    private int warmupRounds;
+
     @Option(names = "--window", defaultValue = "1024",
         description = "Signals the emitter may have unacknowledged by the slowest subscriber. "
         + "Default: ${DEFAULT-VALUE}")
@@ -83,7 +88,7 @@ public final class EdgeBench implements Callable<Integer>
     private Path workDir;
 
     @Option(names = "--omnibus-command", split = " ", defaultValue =
-        "./omnibus --config-file={config} --nofork --print-address",
+        "./omnibus --config-file={config} --data-dir={dir}/data --nofork --print-address",
         description = "Command starting Omnibus, space separated; {config}, {socket}, {dir} are replaced. "
         + "Default: ${DEFAULT-VALUE}")
     private List<String> omnibusCommand;
@@ -112,6 +117,7 @@ public final class EdgeBench implements Callable<Integer>
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private final List<RunResult> results = new ArrayList<>();
     private boolean ownWorkDir;
+    private long periodMs;
 
     /**
      * @param args see {@code --help}.
@@ -184,25 +190,34 @@ public final class EdgeBench implements Callable<Integer>
         }
 
         final List<String> order = new ArrayList<>(running.keySet());
-        for (int run = 1; run <= runs; run++)
+        for (int run = 1 - warmupRounds; run <= runs; run++)
         {
+            final boolean record = run > 0;
+            periodMs = record ? measureMs : Math.min(measureMs, 1000);
+            final String runLabel = record ? "run " + run : "warm-up";
             for (final Workload workload : workloads)
             {
                 for (int i = 0; i < order.size(); i++)
                 {
-                    final String label = order.get((i + run - 1) % order.size());
+                    final String label = order.get(Math.floorMod(i + run - 1, order.size()));
                     final RunningBus bus = running.get(label);
                     final RunResult result = bus.isAlive() ?
                         runOnce(bus, workload, run) : RunResult.failed(label, workload, run, "bus not running");
-                    results.add(result);
-                    log("run %d %-11s %-20s %s", run, label, workload.label(),
+                    if (record)
+                    {
+                        results.add(result);
+                    }
+                    log("%-7s %-11s %-20s %s", runLabel, label, workload.label(),
                         result.ok() ? summary(result) : "FAILED " + result.note());
                 }
                 if (floor && workload.type() == Workload.Type.CALL)
                 {
                     final RunResult result = runFloor(workload, run);
-                    results.add(result);
-                    log("run %d %-11s %-20s %s", run, NO_BUS, workload.label(),
+                    if (record)
+                    {
+                        results.add(result);
+                    }
+                    log("%-7s %-11s %-20s %s", runLabel, NO_BUS, workload.label(),
                         result.ok() ? summary(result) : "FAILED " + result.note());
                 }
             }
@@ -314,7 +329,7 @@ public final class EdgeBench implements Callable<Integer>
         final Path histogram = out.resolve(label.replace(' ', '-'))
             .resolve(workload.fileLabel() + "-run" + run + ".hgrm");
         final ChildProcess caller = client(prefix + "-call", clients, "call", address,
-            String.valueOf(workload.bodyLength()), String.valueOf(warmupMs), String.valueOf(measureMs),
+            String.valueOf(workload.bodyLength()), String.valueOf(warmupMs), String.valueOf(periodMs),
             histogram.toString());
         final long[] cpu = measureCpu(bus, caller, clients);
         final String line = caller.awaitLine(l -> l.startsWith("RESULT"), RunningBus.START_TIMEOUT_MS);
@@ -338,7 +353,7 @@ public final class EdgeBench implements Callable<Integer>
     {
         final ChildProcess emitter = client(prefix + "-emit", clients, "emit", bus.address(),
             String.valueOf(workload.bodyLength()), String.valueOf(workload.subscribers()), String.valueOf(window),
-            String.valueOf(warmupMs), String.valueOf(measureMs));
+            String.valueOf(warmupMs), String.valueOf(periodMs));
         emitter.awaitLine("READY"::equals, RunningBus.START_TIMEOUT_MS);
         final List<ChildProcess> subscribers = new ArrayList<>();
         for (int i = 0; i < workload.subscribers(); i++)
@@ -375,13 +390,14 @@ public final class EdgeBench implements Callable<Integer>
     private long[] measureCpu(final RunningBus bus, final ChildProcess measuring, final List<ChildProcess> clients)
         throws IOException
     {
-        final long timeoutMs = warmupMs + measureMs + RunningBus.START_TIMEOUT_MS;
+        final long timeoutMs = warmupMs + periodMs + RunningBus.START_TIMEOUT_MS;
         measuring.awaitLine("MEASURE_START"::equals, timeoutMs);
         final long busBefore = bus == null ? 0 : bus.cpuNanos();
         final long clientsBefore = clients.stream().mapToLong(ChildProcess::cpuNanos).sum();
-        measuring.awaitLine("MEASURE_END"::equals, measureMs + RunningBus.START_TIMEOUT_MS);
+        measuring.awaitLine("MEASURE_END"::equals, periodMs + RunningBus.START_TIMEOUT_MS);
         final long busAfter = bus == null ? 0 : bus.cpuNanos();
         final long clientsAfter = clients.stream().mapToLong(ChildProcess::cpuNanos).sum();
+        measuring.send("CONTINUE");
         return new long[]{busBefore, busAfter, clientsBefore, clientsAfter};
     }
 
@@ -419,8 +435,9 @@ public final class EdgeBench implements Callable<Integer>
         md.append(String.format(Locale.ROOT, "- machine: %d cores, %s; load average before %s, after %s%n",
             Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"), loadBefore, loadAfter));
         md.append(String.format(Locale.ROOT,
-            "- %d runs per bus and workload (medians shown), warm-up %d ms, measured %d ms; signal window %d, "
-            + "ack every %d; client JVM %s %s%n", runs, warmupMs, measureMs, window, ackEvery,
+            "- %d runs per bus and workload (medians shown) after %d unrecorded round(s); each run: new client "
+            + "processes, warm-up %d ms, measured %d ms; signal window %d, ack every %d; client JVM %s %s%n",
+            runs, warmupRounds, warmupMs, measureMs, window, ackEvery,
             System.getProperty("java.version"), String.join(" ", clientJvmOptions)));
         md.append("- limits (all buses, one config): ");
         BusConfig.LIMITS.forEach((k, v) -> md.append(k).append('=').append(v).append(' '));

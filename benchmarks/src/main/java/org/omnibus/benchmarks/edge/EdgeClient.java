@@ -2,11 +2,14 @@ package org.omnibus.benchmarks.edge;
 
 import org.HdrHistogram.Histogram;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Entry point of one benchmark client process; {@link EdgeBench} starts one per role. Every role prints
  * {@code READY} once connected (and registered where it matters), {@code MEASURE_START} / {@code MEASURE_END}
  * around the measured period, and one {@code RESULT key=value ...} line; errors go to stderr and a non-zero exit.
+ * After MEASURE_END the measuring client (call, emit) waits for a line on stdin (or its end) so that the harness
+ * reads CPU counters before the other clients are told to stop.
  * <pre>
  *   echo        ADDRESS
  *   direct-echo direct:path=SOCKET   (listens there; the client floor without a bus)
@@ -181,5 +186,26 @@ public final class EdgeClient
     {
         out.println(line);
         out.flush();
+        if ("MEASURE_END".equals(line))
+        {
+            awaitContinue();
+        }
+    }
+
+    /**
+     * After the measured period, wait until the harness has read the CPU counters (a line on stdin, or its end)
+     * before stopping the other clients, whose processes then exit.
+     */
+    private static void awaitContinue()
+    {
+        try
+        {
+            final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+            in.readLine();
+        }
+        catch (final IOException ignore)
+        {
+            // no harness: go on
+        }
     }
 }
