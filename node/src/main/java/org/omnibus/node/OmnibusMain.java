@@ -199,14 +199,33 @@ public final class OmnibusMain implements Callable<Integer>
             System.out.flush();
             return;
         }
-        final Path fd = Path.of("/proc/self/fd", target);
-        if (!Files.exists(fd))
+        final Path fdPath = Path.of("/proc/self/fd", target);
+        if (!Files.exists(fdPath))
         {
             throw new IOException("file descriptor " + target + " is not open");
         }
-        try (OutputStream out = new FileOutputStream(fd.toFile(), true))
+        // Write to the inherited descriptor itself and close it, as dbus-daemon does: a reader such as
+        // dbus-run-session reads the address until end of file.
+        try (OutputStream out = new FileOutputStream(inheritedDescriptor(Integer.parseInt(target))))
         {
             out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static java.io.FileDescriptor inheritedDescriptor(final int fd) throws IOException
+    {
+        try
+        {
+            final java.io.FileDescriptor descriptor = new java.io.FileDescriptor();
+            final java.lang.reflect.Field field = java.io.FileDescriptor.class.getDeclaredField("fd");
+            field.setAccessible(true);
+            field.setInt(descriptor, fd);
+            return descriptor;
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            throw new IOException("cannot use file descriptor " + fd + " (the launcher's JVM flags open java.io): " +
+                ex.getMessage(), ex);
         }
     }
 
