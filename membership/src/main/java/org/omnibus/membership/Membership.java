@@ -246,6 +246,8 @@ public final class Membership
     private long newerPrimaryViewId = View.NONE;
 
     private FlushRound round;
+    private List<long[]> retryCandidates;
+    private long retryRoundAtNs = NEVER;
     private long nextRoundNotBeforeNs = NEVER;
     private long lastFlushProgressNs = NEVER;
     private long lastRoundActivityNs = NEVER;
@@ -659,9 +661,9 @@ public final class Membership
                 }
             }
         }
-        else if (isActiveCoordinator() && viewId < installedView.viewId() && installedView.contains(from, inc))
+        else if (lagsBehind(from, inc, viewId))
         {
-            resendInstall(peer);
+            teach(peer);
         }
         return FRAME_HANDLED;
     }
@@ -702,6 +704,10 @@ public final class Membership
         peer.lastPrimaryViewId = d.lastPrimaryViewId();
         observeEpoch(d.viewId());
         observeEpoch(d.lastPrimaryViewId());
+        if (lagsBehind(from, inc, d.lastPrimaryViewId()))
+        {
+            teach(peer);
+        }
         if (isActiveCoordinator())
         {
             final int index = installedView.indexOf(from);
@@ -827,6 +833,24 @@ public final class Membership
         {
             return roundTick();
         }
+        if (retryCandidates != null)
+        {
+            if (state == MembershipState.OPERATIONAL || state == MembershipState.LEFT)
+            {
+                retryCandidates = null;
+            }
+            else if (nowNs >= retryRoundAtNs)
+            {
+                final List<long[]> candidates = retryCandidates;
+                retryCandidates = null;
+                startRoundWith(candidates);
+                return 1;
+            }
+            else
+            {
+                return 0;
+            }
+        }
         if (nowNs < nextRoundNotBeforeNs)
         {
             return 0;
@@ -873,13 +897,21 @@ public final class Membership
         {
             return 0;
         }
-        boolean changes = suspected || readyToLeave();
-        final List<Peer> joiners = pendingJoiners();
-        changes |= !joiners.isEmpty();
-        for (int i = 0; i < view.size() && !changes; i++)
+        boolean settled = true;
+        for (int i = 0; i < view.size(); i++)
         {
-            final Peer peer = peers.get(view.memberId(i));
-            changes = peer != null && peer.leaving && peer.incarnation == view.memberIncarnation(i);
+            settled &= heardSinceInstall[i];
+        }
+        boolean changes = suspected;
+        final List<Peer> joiners = settled ? pendingJoiners() : new ArrayList<>(0);
+        if (settled)
+        {
+            changes |= readyToLeave() || !joiners.isEmpty();
+            for (int i = 0; i < view.size() && !changes; i++)
+            {
+                final Peer peer = peers.get(view.memberId(i));
+                changes = peer != null && peer.leaving && peer.incarnation == view.memberIncarnation(i);
+            }
         }
         if (!changes)
         {
@@ -1217,6 +1249,10 @@ public final class Membership
         }
         observeEpoch(lastPrimaryId);
         observeEpoch(accBallot);
+        if (lagsBehind(from, inc, lastPrimaryId))
+        {
+            teach(peers.get(from));
+        }
         final View lpView;
         if (lastPrimaryId == View.BOOTSTRAP_VIEW_ID)
         {
@@ -1286,6 +1322,31 @@ public final class Membership
                 becomeLeft();
             }
             return;
+        }
+        if (predecessor != null && predecessor == lastPrimary && !predecessor.isMajority(acceptors))
+        {
+            int learners = 0;
+            for (int i = 0; i < r.size; i++)
+            {
+                if (!r.acceptor[i] && r.lastPrimaryViewIds[i] < predecessorId &&
+                    predecessor.contains(r.ids[i], r.incarnations[i]))
+                {
+                    learners++;
+                }
+            }
+            if (learners > 0 && predecessor.isMajority(acceptors + learners))
+            {
+                // Members of the latest primary view missed its installation: teach them (onFlushState did) and
+                // run the round again once they have installed it, rather than settle for a non-primary view.
+                round = null;
+                retryCandidates = new ArrayList<>();
+                for (int i = 0; i < r.size; i++)
+                {
+                    retryCandidates.add(new long[]{ r.ids[i], r.incarnations[i] });
+                }
+                retryRoundAtNs = nowNs + 2 * retransmitIntervalNs;
+                return;
+            }
         }
         if (predecessor == null || !predecessor.isMajority(acceptors) || !anyState)
         {
@@ -1934,6 +1995,28 @@ public final class Membership
         LOG.info("node {}: left", nodeId);
     }
 
+    /**
+     * Whether a member of this node's last primary view reports an older one: it missed that view's installation.
+     */
+    private boolean lagsBehind(final int id, final long inc, final long reportedLastPrimaryViewId)
+    {
+        return lastPrimary != null && lastPrimary.viewId() > View.BOOTSTRAP_VIEW_ID &&
+            reportedLastPrimaryViewId < lastPrimary.viewId() && lastPrimary.contains(id, inc);
+    }
+
+    /**
+     * Send the last primary view to a member that missed its installation: a chosen view may be taught by anyone
+     * who installed it (it is final), and the member needs it to take part in choosing the next one.
+     */
+    private void teach(final Peer peer)
+    {
+        if (peer != null && nowNs - peer.lastInstallSentNs >= retransmitIntervalNs)
+        {
+            peer.lastInstallSentNs = nowNs;
+            sendViewInstall(peer.nodeId, lastPrimary);
+        }
+    }
+
     private void resendInstall(final Peer peer)
     {
         if (nowNs - peer.lastInstallSentNs >= retransmitIntervalNs)
@@ -2022,6 +2105,10 @@ public final class Membership
         counters.sequenced++;
         highestKnownSeq = seq;
         advanceReceived();
+        if (installedView.size() == 1)
+        {
+            recomputeStable();
+        }
     }
 
     private void stampOwn()
@@ -2158,6 +2245,11 @@ public final class Membership
             return;
         }
         ackedSeqs[index] = Math.min(received, nextSeq - 1);
+        recomputeStable();
+    }
+
+    private void recomputeStable()
+    {
         long stable = receivedSeq;
         for (int i = 0; i < ackedSeqs.length; i++)
         {

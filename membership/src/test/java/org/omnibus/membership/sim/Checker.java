@@ -1,0 +1,266 @@
+package org.omnibus.membership.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.omnibus.membership.View;
+
+/**
+ * Records what every process of a simulated run did and checks the protocol's guarantees, some on the spot and the
+ * rest after the run:
+ * <ul>
+ *   <li>one successor per primary view (no split brain), one value per view id;</li>
+ *   <li>a (view, sequence) pair names one message everywhere;</li>
+ *   <li>each process delivers consecutive sequences, no duplicate, per-origin FIFO without gaps;</li>
+ *   <li>nothing is delivered outside OPERATIONAL / FLUSHING (install) or in a view never installed as primary;</li>
+ *   <li>every live node ends with the same delivered history (the "chain"); every message submitted by a process
+ *   still alive at the end is in it;</li>
+ *   <li>every process's deliveries are a prefix of the chain, except at most a tail of AGREED messages of one view,
+ *   after which it delivers nothing more until a state transfer (a node excluded after delivering alone);
+ *   SAFE messages are never in such a tail.</li>
+ * </ul>
+ */
+final class Checker
+{
+    final List<String> violations = new ArrayList<>();
+    final List<SimApp> processes = new ArrayList<>();
+    final Map<Long, View> primaryViews = new HashMap<>();
+    final Map<Long, Long> successors = new HashMap<>();
+    final Map<Long, Map<Long, Long>> stamps = new HashMap<>();
+    final Map<Long, Boolean> submitted = new TreeMap<>();
+    final Map<Long, SimApp> submitter = new HashMap<>();
+    long deliveries;
+    long nonPrimaryInstalls;
+    long snapshots;
+    long divergentTails;
+    long divergentDeliveries;
+
+    static long key(final int node, final long incarnation, final long originSeq)
+    {
+        return ((long)node << 48) | (incarnation << 32) | originSeq;
+    }
+
+    static long originKey(final long key)
+    {
+        return ((key >>> 48) << 32) | ((key >>> 32) & 0xFFFF);
+    }
+
+    static long originSeq(final long key)
+    {
+        return key & 0xFFFF_FFFFL;
+    }
+
+    static String describeKey(final long key)
+    {
+        return (key >>> 48) + "/" + ((key >>> 32) & 0xFFFF) + "#" + originSeq(key);
+    }
+
+    void violation(final String message)
+    {
+        if (violations.size() < 50)
+        {
+            violations.add(message);
+        }
+    }
+
+    void register(final SimApp app)
+    {
+        processes.add(app);
+    }
+
+    void onSubmitted(final SimApp app, final long key, final boolean safe)
+    {
+        submitted.put(key, safe);
+        submitter.put(key, app);
+    }
+
+    void onDeliver(final SimApp app, final SimApp.Entry entry)
+    {
+        deliveries++;
+        if (!primaryViews.containsKey(entry.viewId))
+        {
+            violation(app.name() + " delivered " + entry + " in a view never installed as primary");
+        }
+        final Long previous = stamps.computeIfAbsent(entry.viewId, v -> new HashMap<>()).putIfAbsent(entry.seq, entry.key);
+        if (previous != null && previous != entry.key)
+        {
+            violation(app.name() + " delivered " + entry + " but another process delivered " +
+                describeKey(previous) + " at the same view and sequence");
+        }
+    }
+
+    void onView(final SimApp app, final View view)
+    {
+        if (!view.isPrimary())
+        {
+            nonPrimaryInstalls++;
+            return;
+        }
+        final View known = primaryViews.putIfAbsent(view.viewId(), view);
+        if (known != null && !known.equals(view))
+        {
+            violation(app.name() + " installed " + view + " but another process installed " + known);
+        }
+        final Long successor = successors.putIfAbsent(view.predecessorViewId(), view.viewId());
+        if (successor != null && successor != view.viewId())
+        {
+            violation("split brain: primary view " + view.predecessorViewId() + " has two successors, " +
+                successor + " and " + view.viewId() + " (installed by " + app.name() + ")");
+        }
+    }
+
+    void onSnapshot(final SimApp app, final long asOfSeq)
+    {
+        snapshots++;
+    }
+
+    String statistics()
+    {
+        return "primaryViews=" + primaryViews.size() + " nonPrimaryInstalls=" + nonPrimaryInstalls +
+            " snapshots=" + snapshots + " divergentTails=" + divergentTails + " (" + divergentDeliveries +
+            " deliveries)";
+    }
+
+    /**
+     * The checks after a run that converged.
+     *
+     * @param live the processes alive at the end.
+     */
+    void finalCheck(final List<SimApp> live)
+    {
+        if (live.isEmpty())
+        {
+            return;
+        }
+        final List<SimApp.Entry> chain = live.get(0).state;
+        for (final SimApp app : live)
+        {
+            if (!sameHistory(chain, app.state))
+            {
+                violation(app.name() + " ends with a history different from " + live.get(0).name() +
+                    firstDifference(chain, app.state));
+            }
+        }
+        final Set<Long> keys = new HashSet<>();
+        final Map<Long, Long> lastOrigin = new HashMap<>();
+        for (int i = 0; i < chain.size(); i++)
+        {
+            final SimApp.Entry e = chain.get(i);
+            if (e.seq != i + 1)
+            {
+                violation("the final history has sequence " + e.seq + " at position " + (i + 1));
+            }
+            if (!keys.add(e.key))
+            {
+                violation("the final history holds " + describeKey(e.key) + " twice");
+            }
+            final long expected = lastOrigin.getOrDefault(originKey(e.key), 0L) + 1;
+            if (originSeq(e.key) != expected)
+            {
+                violation("the final history holds " + describeKey(e.key) + " where origin seq " + expected +
+                    " was expected");
+            }
+            lastOrigin.put(originKey(e.key), originSeq(e.key));
+        }
+        for (final Map.Entry<Long, Boolean> s : submitted.entrySet())
+        {
+            final SimApp origin = submitter.get(s.getKey());
+            if (origin.alive && !keys.contains(s.getKey()))
+            {
+                violation("lost: " + describeKey(s.getKey()) + (s.getValue() ? " (SAFE)" : " (AGREED)") +
+                    " submitted by " + origin.name() + " which is alive, is not in the final history");
+            }
+        }
+        for (final SimApp app : processes)
+        {
+            for (final SimApp.Segment segment : app.segments)
+            {
+                checkSegment(app, segment, chain);
+            }
+        }
+    }
+
+    private void checkSegment(final SimApp app, final SimApp.Segment segment, final List<SimApp.Entry> chain)
+    {
+        for (int i = 0; i < segment.base.size(); i++)
+        {
+            final SimApp.Entry e = segment.base.get(i);
+            if (!e.sameAs(at(chain, e.seq)))
+            {
+                violation(app.name() + " installed a snapshot that is not a prefix of the final history at " + e);
+                return;
+            }
+        }
+        boolean diverged = false;
+        long divergedView = View.NONE;
+        for (final SimApp.Entry e : segment.deliveries)
+        {
+            final boolean matches = e.sameAs(at(chain, e.seq));
+            if (matches && !diverged)
+            {
+                continue;
+            }
+            if (matches)
+            {
+                violation(app.name() + " delivered " + e + " of the final history after a divergent delivery");
+                return;
+            }
+            if (!diverged)
+            {
+                diverged = true;
+                divergedView = e.viewId;
+                divergentTails++;
+            }
+            divergentDeliveries++;
+            if (e.safe)
+            {
+                violation(app.name() + " delivered SAFE " + e + " which is not in the final history " +
+                    "(final history has " + at(chain, e.seq) + ")");
+                return;
+            }
+            if (e.viewId != divergedView)
+            {
+                violation(app.name() + " delivered a divergent tail across views, at " + e);
+                return;
+            }
+        }
+    }
+
+    private static SimApp.Entry at(final List<SimApp.Entry> chain, final long seq)
+    {
+        return seq >= 1 && seq <= chain.size() ? chain.get((int)seq - 1) : null;
+    }
+
+    private static boolean sameHistory(final List<SimApp.Entry> a, final List<SimApp.Entry> b)
+    {
+        if (a.size() != b.size())
+        {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++)
+        {
+            if (!a.get(i).sameAs(b.get(i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String firstDifference(final List<SimApp.Entry> a, final List<SimApp.Entry> b)
+    {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++)
+        {
+            if (!a.get(i).sameAs(b.get(i)))
+            {
+                return " (first difference at position " + (i + 1) + ": " + a.get(i) + " vs " + b.get(i) + ")";
+            }
+        }
+        return " (lengths " + a.size() + " vs " + b.size() + ")";
+    }
+}
