@@ -70,6 +70,8 @@ final class SimApp implements MembershipListener, StateTransferHandler
     List<Entry> state = new ArrayList<>();
     final Map<Long, Long> lastOriginSeqs = new HashMap<>();
     boolean initialized;
+    private final List<Entry> installDeliveries = new ArrayList<>();
+    private final List<MembershipState> installDeliveryStates = new ArrayList<>();
     boolean alive = true;
     Membership membership;
 
@@ -119,9 +121,12 @@ final class SimApp implements MembershipListener, StateTransferHandler
             checker.violation(name() + " delivered seq " + globalSeq + " after " + lastSeq() + " (gap or repeat)");
         }
         final MembershipState s = membership.state();
-        if (s != MembershipState.OPERATIONAL && s != MembershipState.FLUSHING)
+        final Entry entry = new Entry(globalSeq, viewId, key, level == DeliveryLevel.SAFE);
+        if (s != MembershipState.OPERATIONAL)
         {
-            checker.violation(name() + " delivered seq " + globalSeq + " in state " + s);
+            // Only legal as the end of the old view, delivered while installing its successor (same event).
+            installDeliveries.add(entry);
+            installDeliveryStates.add(s);
         }
         final long originKey = ((long)originNode << 32) | originIncarnation;
         final long expected = lastOriginSeqs.getOrDefault(originKey, 0L) + 1;
@@ -131,7 +136,6 @@ final class SimApp implements MembershipListener, StateTransferHandler
                 " but expected origin seq " + expected + " (duplicate or FIFO violation)");
         }
         lastOriginSeqs.put(originKey, originSeq);
-        final Entry entry = new Entry(globalSeq, viewId, key, level == DeliveryLevel.SAFE);
         state.add(entry);
         segments.get(segments.size() - 1).deliveries.add(entry);
         checker.onDeliver(this, entry);
@@ -141,6 +145,34 @@ final class SimApp implements MembershipListener, StateTransferHandler
     public void onViewChange(final View view)
     {
         checker.onView(this, view);
+        if (view.isPrimary())
+        {
+            for (final Entry e : installDeliveries)
+            {
+                if (e.viewId != view.predecessorViewId() || e.seq > view.endSeq())
+                {
+                    checker.violation(name() + " delivered " + e + " while installing " + view +
+                        ", which does not end that view there");
+                }
+            }
+            installDeliveries.clear();
+            installDeliveryStates.clear();
+        }
+    }
+
+    /**
+     * Called by the simulator after every event handed to the state machine: deliveries outside OPERATIONAL must
+     * have been followed by the installation of the next primary view.
+     */
+    void endOfEvent()
+    {
+        for (int i = 0; i < installDeliveries.size(); i++)
+        {
+            checker.violation(name() + " delivered " + installDeliveries.get(i) + " in state " +
+                installDeliveryStates.get(i) + " without installing a primary view");
+        }
+        installDeliveries.clear();
+        installDeliveryStates.clear();
     }
 
     /** {@inheritDoc} */

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SimScenario
 {
-    static final String[] PROFILES = { "calm", "lossy", "crashes", "partitions", "chaos", "cramped" };
+    static final String[] PROFILES = { "calm", "lossy", "crashes", "partitions", "chaos", "cramped", "asymmetric" };
 
     final long seed;
     final String profile;
@@ -25,6 +25,8 @@ final class SimScenario
     final long meanPartitionGapNs;
     final long meanCrashGapNs;
     final long meanDowntimeNs;
+    final long meanLinkCutGapNs;
+    final long meanPauseGapNs;
     final double submitsPerSecondPerNode;
     final double safeFraction;
     final int maxExtraPayload;
@@ -57,6 +59,9 @@ final class SimScenario
         final boolean crashes = profile.equals("crashes") || profile.equals("chaos");
         meanCrashGapNs = crashes ? ms(300 + r.nextInt(700)) : 0;
         meanDowntimeNs = ms(100 + r.nextInt(600));
+        final boolean asymmetric = profile.equals("asymmetric") || profile.equals("chaos");
+        meanLinkCutGapNs = asymmetric ? ms(200 + r.nextInt(600)) : 0;
+        meanPauseGapNs = asymmetric ? ms(300 + r.nextInt(900)) : 0;
         submitsPerSecondPerNode = 10 + r.nextInt(60);
         safeFraction = new double[]{ 0, 0.3, 0.5, 1.0 }[r.nextInt(4)];
         maxExtraPayload = r.nextInt(4) == 0 ? 2000 : 48;
@@ -82,7 +87,8 @@ final class SimScenario
         return "scenario{seed=" + seed + " " + profile + " nodes=" + nodeCount + (lateJoiner ? " +lateJoiner" : "") +
             " faultEnd=" + faultEndNs / 1_000_000 + "ms drop=" + dropRate + " dup=" + duplicateRate +
             " jitter=" + jitterNs / 1000 + "us partitionGap=" + meanPartitionGapNs / 1_000_000 +
-            "ms crashGap=" + meanCrashGapNs / 1_000_000 + "ms rate=" + submitsPerSecondPerNode +
+"ms crashGap=" + meanCrashGapNs / 1_000_000 + "ms linkCutGap=" + meanLinkCutGapNs / 1_000_000 +
+            "ms pauseGap=" + meanPauseGapNs / 1_000_000 + "ms rate=" + submitsPerSecondPerNode +
             "/s safe=" + safeFraction + " log=" + logCapacity + " window=" + window +
             " hb=" + heartbeatIntervalNs / 1_000_000 + "ms suspicion=" + suspicionTimeoutNs / 1_000_000 + "ms}";
     }

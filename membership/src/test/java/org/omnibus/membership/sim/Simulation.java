@@ -38,6 +38,9 @@ final class Simulation
     private static final int QUIET = 8;
     private static final int CHECK = 9;
     private static final int START = 10;
+    private static final int LINK_CUT = 11;
+    private static final int LINK_HEAL = 12;
+    private static final int PAUSE = 13;
     private static final String SECRET = "omnibus-simulated-cluster";
 
     private static final class Event
@@ -61,6 +64,7 @@ final class Simulation
         long token;
         boolean workPending;
         long nextOriginSeq = 1;
+        long pausedUntilNs;
         Membership membership;
         SimApp app;
 
@@ -109,6 +113,7 @@ final class Simulation
     private final UnsafeBuffer frameBuffer = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer payloadBuffer = new UnsafeBuffer(new byte[4096]);
     private final int[] group;
+    private final boolean[][] cut;
     private final boolean trace;
     private long order;
     private long now;
@@ -120,6 +125,8 @@ final class Simulation
     private long framesSent;
     private long crashes;
     private long partitions;
+    private long linkCuts;
+    private long pauses;
 
     Simulation(final SimScenario scenario, final boolean trace)
     {
@@ -132,6 +139,7 @@ final class Simulation
         nodeSeeds = root.split();
         nodes = new Node[scenario.nodeCount];
         group = new int[scenario.nodeCount];
+        cut = new boolean[scenario.nodeCount][scenario.nodeCount];
         for (int i = 0; i < nodes.length; i++)
         {
             nodes[i] = new Node(i + 1, !(scenario.lateJoiner && i == nodes.length - 1));
@@ -160,6 +168,14 @@ final class Simulation
         if (scenario.meanCrashGapNs > 0)
         {
             schedule(exponential(faultRandom, scenario.meanCrashGapNs), CRASH, 0, 0, null, 0);
+        }
+        if (scenario.meanLinkCutGapNs > 0)
+        {
+            schedule(exponential(faultRandom, scenario.meanLinkCutGapNs), LINK_CUT, 0, 0, null, 0);
+        }
+        if (scenario.meanPauseGapNs > 0)
+        {
+            schedule(exponential(faultRandom, scenario.meanPauseGapNs), PAUSE, 0, 0, null, 0);
         }
         schedule(scenario.faultEndNs, QUIET, 0, 0, null, 0);
         while (!queue.isEmpty() && !converged)
@@ -210,6 +226,12 @@ final class Simulation
 
     private void handle(final Event e)
     {
+        if ((e.type == FRAME || e.type == TICK || e.type == WORK) && nodes[e.node - 1].pausedUntilNs > now)
+        {
+            e.time = nodes[e.node - 1].pausedUntilNs;
+            queue.add(e);
+            return;
+        }
         switch (e.type)
         {
             case FRAME:
@@ -265,6 +287,15 @@ final class Simulation
             case QUIET:
                 onQuiet();
                 break;
+            case LINK_CUT:
+                onLinkCut();
+                break;
+            case LINK_HEAL:
+                cut[e.from - 1][e.node - 1] = false;
+                break;
+            case PAUSE:
+                onPause();
+                break;
             case CHECK:
                 if (isConverged())
                 {
@@ -284,6 +315,7 @@ final class Simulation
     private void work(final Node node)
     {
         node.membership.doWork(now);
+        node.app.endOfEvent();
         if (firstPrimaryAtNs < 0 && node.membership.state() == MembershipState.OPERATIONAL)
         {
             firstPrimaryAtNs = now;
@@ -337,6 +369,7 @@ final class Simulation
             trace("start node " + node.nodeId + "/" + node.incarnation + (founder ? " (founder)" : ""));
         }
         node.membership.start(now);
+        app.endOfEvent();
         schedule(now + faultRandom.nextLong(scenario.tickIntervalNs), TICK, node.nodeId, 0, null, node.token);
     }
 
@@ -358,7 +391,7 @@ final class Simulation
     private void onFrame(final Event e)
     {
         final Node to = nodes[e.node - 1];
-        if (!to.up || group[e.from - 1] != group[e.node - 1])
+        if (!to.up || group[e.from - 1] != group[e.node - 1] || cut[e.from - 1][e.node - 1])
         {
             return;
         }
@@ -369,6 +402,7 @@ final class Simulation
                 ByteOrder.LITTLE_ENDIAN) & 0xFFFF) + " length " + e.bytes.length);
         }
         to.membership.onFrame(frameBuffer, 0, e.bytes.length, now);
+        to.app.endOfEvent();
         if (!to.workPending)
         {
             to.workPending = true;
@@ -382,7 +416,7 @@ final class Simulation
         {
             return;
         }
-        if (node.up)
+        if (node.up && node.pausedUntilNs <= now)
         {
             final boolean safe = loadRandom.nextDouble() < scenario.safeFraction;
             final long key = Checker.key(node.nodeId, node.incarnation, node.nextOriginSeq);
@@ -394,6 +428,7 @@ final class Simulation
             }
             final long result = node.membership.submit(
                 safe ? DeliveryLevel.SAFE : DeliveryLevel.AGREED, payloadBuffer, 0, length);
+            node.app.endOfEvent();
             if (result > 0)
             {
                 if (result != node.nextOriginSeq)
@@ -497,10 +532,24 @@ final class Simulation
             return;
         }
         partitions++;
-        final int groups = 2 + (nodes.length > 3 ? faultRandom.nextInt(2) : 0);
-        for (int i = 0; i < group.length; i++)
+        final View target = currentPrimaryView();
+        if (target != null && faultRandom.nextBoolean())
         {
-            group[i] = faultRandom.nextInt(groups);
+            // Isolate the sequencer, alone or with one follower, from the rest.
+            java.util.Arrays.fill(group, 0);
+            group[target.coordinator() - 1] = 1;
+            if (target.size() > 2 && faultRandom.nextBoolean())
+            {
+                group[target.memberId(1 + faultRandom.nextInt(target.size() - 1)) - 1] = 1;
+            }
+        }
+        else
+        {
+            final int groups = 2 + (nodes.length > 3 ? faultRandom.nextInt(2) : 0);
+            for (int i = 0; i < group.length; i++)
+            {
+                group[i] = faultRandom.nextInt(groups);
+            }
         }
         if (trace)
         {
@@ -511,8 +560,78 @@ final class Simulation
         schedule(now + duration + exponential(faultRandom, scenario.meanPartitionGapNs), PARTITION, 0, 0, null, 0);
     }
 
+    private void onLinkCut()
+    {
+        if (quiet)
+        {
+            return;
+        }
+        if (nodes.length > 1)
+        {
+            linkCuts++;
+            final View target = currentPrimaryView();
+            final boolean targeted = target != null && target.size() > 2 && faultRandom.nextBoolean();
+            final int links = targeted ? 1 : 1 + faultRandom.nextInt(nodes.length);
+            for (int i = 0; i < links; i++)
+            {
+                // Targeted: the sequencer cannot reach the next oldest member, which excludes it, while the others
+                // still hear it.
+                final int from = targeted ? target.coordinator() - 1 : faultRandom.nextInt(nodes.length);
+                final int to = targeted ? target.memberId(1) - 1 : faultRandom.nextInt(nodes.length);
+                if (from != to && !cut[from][to])
+                {
+                    cut[from][to] = true;
+                    if (trace)
+                    {
+                        trace("cut link " + (from + 1) + " -> " + (to + 1));
+                    }
+                    schedule(now + exponential(faultRandom, scenario.meanLinkCutGapNs), LINK_HEAL, to + 1, from + 1,
+                        null, 0);
+                }
+            }
+        }
+        schedule(now + exponential(faultRandom, scenario.meanLinkCutGapNs), LINK_CUT, 0, 0, null, 0);
+    }
+
+    private View currentPrimaryView()
+    {
+        View best = null;
+        for (final Node node : nodes)
+        {
+            if (node.up && node.membership.inPrimaryView() &&
+                (best == null || node.membership.view().viewId() > best.viewId()))
+            {
+                best = node.membership.view();
+            }
+        }
+        return best;
+    }
+
+    private void onPause()
+    {
+        if (quiet)
+        {
+            return;
+        }
+        final Node node = nodes[faultRandom.nextInt(nodes.length)];
+        if (node.up)
+        {
+            pauses++;
+            node.pausedUntilNs = now + exponential(faultRandom, scenario.suspicionTimeoutNs * 2);
+            if (trace)
+            {
+                trace("pause node " + node.nodeId + " until " + node.pausedUntilNs / 1_000_000 + " ms");
+            }
+        }
+        schedule(now + exponential(faultRandom, scenario.meanPauseGapNs), PAUSE, 0, 0, null, 0);
+    }
+
     private void heal()
     {
+        for (final boolean[] row : cut)
+        {
+            java.util.Arrays.fill(row, false);
+        }
         java.util.Arrays.fill(group, 0);
         if (trace)
         {
