@@ -903,10 +903,9 @@ public final class Membership
             settled &= heardSinceInstall[i];
         }
         boolean changes = suspected;
-        final List<Peer> joiners = settled ? pendingJoiners() : new ArrayList<>(0);
-        if (settled)
+        if (settled && !changes)
         {
-            changes |= readyToLeave() || !joiners.isEmpty();
+            changes = readyToLeave() || hasPendingJoiner();
             for (int i = 0; i < view.size() && !changes; i++)
             {
                 final Peer peer = peers.get(view.memberId(i));
@@ -917,13 +916,14 @@ public final class Membership
         {
             return 0;
         }
+        final List<Peer> joiners = settled ? pendingJoiners() : new ArrayList<>(0);
         final int[] ids = new int[view.size() + joiners.size()];
         final long[] incs = new long[ids.length];
         final boolean[] leavingFlags = new boolean[ids.length];
         int n = 0;
         for (int i = 0; i < view.size(); i++)
         {
-            if (alive(i))
+            if (alive(i) || reachableMember(view.memberId(i), view.memberIncarnation(i)))
             {
                 ids[n] = view.memberId(i);
                 incs[n] = view.memberIncarnation(i);
@@ -951,6 +951,37 @@ public final class Membership
         return peer != null && peer.leaving && peer.incarnation == inc;
     }
 
+    /**
+     * A member not heard in the view (it sends join requests: it believes it was excluded) but heard recently: it can
+     * take part in the next round instead of being excluded and admitted again.
+     */
+    private boolean reachableMember(final int id, final long inc)
+    {
+        final Peer peer = peers.get(id);
+        return peer != null && peer.incarnation == inc && nowNs - peer.lastJoinRequestNs <= suspicionTimeoutNs;
+    }
+
+    private boolean hasPendingJoiner()
+    {
+        final Int2ObjectHashMap<Peer>.ValueIterator it = peers.values().iterator();
+        while (it.hasNext())
+        {
+            final Peer peer = it.next();
+            if (isPendingJoiner(peer))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isPendingJoiner(final Peer peer)
+    {
+        return peer.authenticated && !peer.inPrimary && peer.joinFirstSeenNs != NEVER &&
+            nowNs - peer.lastJoinRequestNs <= suspicionTimeoutNs && nowNs - peer.joinFirstSeenNs >= joinDelayNs &&
+            !installedView.contains(peer.nodeId, peer.incarnation);
+    }
+
     private List<Peer> pendingJoiners()
     {
         final List<Peer> joiners = new ArrayList<>(0);
@@ -958,9 +989,7 @@ public final class Membership
         while (it.hasNext())
         {
             final Peer peer = it.next();
-            if (peer.authenticated && !peer.inPrimary && peer.joinFirstSeenNs != NEVER &&
-                nowNs - peer.lastJoinRequestNs <= suspicionTimeoutNs && nowNs - peer.joinFirstSeenNs >= joinDelayNs &&
-                !installedView.contains(peer.nodeId, peer.incarnation))
+            if (isPendingJoiner(peer))
             {
                 joiners.add(peer);
             }

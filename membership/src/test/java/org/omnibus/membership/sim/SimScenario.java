@@ -70,7 +70,7 @@ final class SimScenario
         window = cramped ? 8 + r.nextInt(24) : 256;
         outboxCapacity = cramped ? 32 : 1024;
         maxBatchLength = cramped ? 1024 : 8192;
-        tickIntervalNs = ms(2 + r.nextInt(4));
+        tickIntervalNs = ms(4 + r.nextInt(6));
         heartbeatIntervalNs = ms(20 + r.nextInt(20));
         suspicionTimeoutNs = heartbeatIntervalNs * (5 + r.nextInt(6));
         flushTimeoutNs = suspicionTimeoutNs;
