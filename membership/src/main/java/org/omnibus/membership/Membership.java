@@ -329,7 +329,7 @@ public final class Membership
         {
             return FRAME_IGNORED;
         }
-        this.nowNs = nowNs;
+        advanceClock(nowNs);
         counters.framesReceived++;
         final int check = FrameCheck.check(
             buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, MessageHeaderDecoder.SCHEMA_VERSION);
@@ -426,10 +426,10 @@ public final class Membership
         {
             return 0;
         }
-        this.nowNs = nowNs;
+        advanceClock(nowNs);
         if (startNs == NEVER)
         {
-            start(nowNs);
+            start(this.nowNs);
         }
         int work = 0;
         work += livenessTick();
@@ -490,13 +490,13 @@ public final class Membership
      */
     public void leave(final long nowNs)
     {
-        this.nowNs = nowNs;
+        advanceClock(nowNs);
         if (leaving || state == MembershipState.LEFT)
         {
             return;
         }
         leaving = true;
-        leaveStartNs = nowNs;
+        leaveStartNs = this.nowNs;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -2602,6 +2602,17 @@ public final class Membership
     // ------------------------------------------------------------------------------------------------------------
     // Helpers
     // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Time never goes backwards inside the state machine, whatever the caller passes.
+     */
+    private void advanceClock(final long nowNs)
+    {
+        if (nowNs > this.nowNs || startNs == NEVER)
+        {
+            this.nowNs = nowNs;
+        }
+    }
 
     private static boolean fits(final int decodedLength, final int available)
     {
