@@ -44,6 +44,9 @@ public final class DBusMessageFlyweight
     private int bodyLength;
     private boolean bodyValidated;
     private boolean valid;
+    /** The last short signature validated (up to 8 bytes, as a word), so a repeated one is not parsed again. */
+    private long lastSignatureWord;
+    private int lastSignatureLength = -1;
 
     /**
      * Wrap and validate a complete message, body included.
@@ -513,6 +516,10 @@ public final class DBusMessageFlyweight
         this.offset = offset;
         this.length = length;
 
+        if (offset < 0 || length > buffer.capacity() - offset)
+        {
+            throw new DBusCodecException(DBusRule.TRUNCATED, Math.max(0, buffer.capacity() - offset));
+        }
         final int total = DBusFraming.messageLength(buffer, offset, length);
         if (total < 0)
         {
@@ -546,12 +553,15 @@ public final class DBusMessageFlyweight
         validator.reset(buffer, order, offset, DBusValueValidator.ANY_UNIX_FD);
         parseFields();
 
-        for (int i = fieldsEnd; i < bodyOffset; i++)
+        if (bodyOffset != fieldsEnd &&
+            (buffer.getLong(bodyOffset - 8, ByteOrder.LITTLE_ENDIAN) >>> ((8 - (bodyOffset - fieldsEnd)) << 3)) != 0)
         {
-            if (buffer.getByte(i) != 0)
+            int i = fieldsEnd;
+            while (buffer.getByte(i) == 0)
             {
-                throw new DBusCodecException(DBusRule.HEADER_PADDING_NOT_ZERO, i - offset);
+                i++;
             }
+            throw new DBusCodecException(DBusRule.HEADER_PADDING_NOT_ZERO, i - offset);
         }
         checkRequiredFields();
 
@@ -599,16 +609,17 @@ public final class DBusMessageFlyweight
             fieldsPresent |= bit;
             elementStarts[code] = elementStart;
 
+            // the element is 8-aligned: code, then the variant's signature 01 <type> 00, then the value at +4,
+            // already aligned for every known field type
             final byte fieldType = DBusHeaderField.type(code);
-            if (end - pos < 3 ||
-                buffer.getByte(pos) != 1 || buffer.getByte(pos + 1) != fieldType || buffer.getByte(pos + 2) != 0)
+            if (end - elementStart < 4 ||
+                (buffer.getInt(elementStart, ByteOrder.LITTLE_ENDIAN) >>> 8) != (0x01 | (fieldType << 8)))
             {
                 throw new DBusCodecException(DBusRule.HEADER_FIELD_WRONG_TYPE, pos - offset);
             }
-            pos += 3;
+            pos = elementStart + 4;
             if (fieldType == 'u')
             {
-                pos = align(pos, 4, end);
                 need(pos, 4, end);
                 final long value = buffer.getInt(pos, order) & 0xFFFF_FFFFL;
                 if (code == DBusHeaderField.REPLY_SERIAL)
@@ -634,7 +645,7 @@ public final class DBusMessageFlyweight
                 {
                     throw new DBusCodecException(DBusRule.TRUNCATED, pos - offset);
                 }
-                DBusSignatures.validate(buffer, text, len, offset);
+                checkSignature(text, len);
                 if (buffer.getByte(text + len) != 0)
                 {
                     throw new DBusCodecException(DBusRule.STRING_MISSING_NUL, text + len - offset);
@@ -645,7 +656,6 @@ public final class DBusMessageFlyweight
             }
             else
             {
-                pos = align(pos, 4, end);
                 need(pos, 4, end);
                 final long len = buffer.getInt(pos, order) & 0xFFFF_FFFFL;
                 final int text = pos + 4;
@@ -663,6 +673,25 @@ public final class DBusMessageFlyweight
                 pos = text + (int)len + 1;
             }
             elementEnds[code] = pos;
+        }
+    }
+
+    private void checkSignature(final int text, final int len)
+    {
+        if (len <= 8)
+        {
+            final long word = DBusSwar.word(buffer, text, text + len);
+            if (len == lastSignatureLength && word == lastSignatureWord)
+            {
+                return;
+            }
+            DBusSignatures.validate(buffer, text, len, offset);
+            lastSignatureWord = word;
+            lastSignatureLength = len;
+        }
+        else
+        {
+            DBusSignatures.validate(buffer, text, len, offset);
         }
     }
 
@@ -776,14 +805,25 @@ public final class DBusMessageFlyweight
         {
             throw new DBusCodecException(DBusRule.TRUNCATED, pos - offset);
         }
-        for (int i = pos; i < padded; i++)
+        if (padded != pos &&
+            (buffer.getLong(padded - 8, ByteOrder.LITTLE_ENDIAN) >>> ((8 - (padded - pos)) << 3)) != 0)
         {
-            if (buffer.getByte(i) != 0)
-            {
-                throw new DBusCodecException(DBusRule.PADDING_NOT_ZERO, i - offset);
-            }
+            throw paddingFault(pos, padded);
         }
         return padded;
+    }
+
+    /**
+     * Padding lies after the fixed header, so the eight bytes before an aligned position are in the message.
+     */
+    private DBusCodecException paddingFault(final int pos, final int padded)
+    {
+        int i = pos;
+        while (i < padded && buffer.getByte(i) == 0)
+        {
+            i++;
+        }
+        return new DBusCodecException(DBusRule.PADDING_NOT_ZERO, i - offset);
     }
 
     private void need(final int pos, final int size, final int end)

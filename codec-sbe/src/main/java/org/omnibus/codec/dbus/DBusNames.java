@@ -11,30 +11,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class DBusNames
 {
-    private static final byte OTHER = 0;
-    private static final byte LETTER = 1;
-    private static final byte DIGIT = 2;
-    private static final byte HYPHEN = 3;
-    private static final byte[] CLASS = new byte[256];
-
-    static
-    {
-        for (int c = 'a'; c <= 'z'; c++)
-        {
-            CLASS[c] = LETTER;
-        }
-        for (int c = 'A'; c <= 'Z'; c++)
-        {
-            CLASS[c] = LETTER;
-        }
-        CLASS['_'] = LETTER;
-        for (int c = '0'; c <= '9'; c++)
-        {
-            CLASS[c] = DIGIT;
-        }
-        CLASS['-'] = HYPHEN;
-    }
-
     private DBusNames()
     {
     }
@@ -54,28 +30,29 @@ public final class DBusNames
         {
             return false;
         }
-        boolean afterSlash = true;
-        for (int i = offset + 1, end = offset + length; i < end; i++)
+        if (length == 1)
         {
-            final int c = buffer.getByte(i) & 0xFF;
-            if (c == '/')
-            {
-                if (afterSlash)
-                {
-                    return false;
-                }
-                afterSlash = true;
-            }
-            else if (CLASS[c] == LETTER || CLASS[c] == DIGIT)
-            {
-                afterSlash = false;
-            }
-            else
+            return true;
+        }
+        final int end = offset + length;
+        if (buffer.getByte(end - 1) == '/')
+        {
+            return false;
+        }
+        long carry = 0;
+        for (int i = offset; i < end; i += 8)
+        {
+            final long word = DBusSwar.word(buffer, i, end);
+            final long slashes = DBusSwar.equal(word, '/');
+            if ((word & DBusSwar.HIGH) != 0 ||
+                (slashes | DBusSwar.letters(word) | DBusSwar.digits(word)) != DBusSwar.HIGH ||
+                (slashes & ((slashes << 8) | carry)) != 0)
             {
                 return false;
             }
+            carry = (slashes >>> 56) & 0x80;
         }
-        return length == 1 || !afterSlash;
+        return true;
     }
 
     /**
@@ -151,14 +128,13 @@ public final class DBusNames
         {
             return false;
         }
-        if (CLASS[buffer.getByte(offset) & 0xFF] != LETTER)
+        final int end = offset + length;
+        for (int i = offset; i < end; i += 8)
         {
-            return false;
-        }
-        for (int i = offset + 1, end = offset + length; i < end; i++)
-        {
-            final byte cls = CLASS[buffer.getByte(i) & 0xFF];
-            if (cls != LETTER && cls != DIGIT)
+            final long word = DBusSwar.word(buffer, i, end);
+            final long digits = DBusSwar.digits(word);
+            if ((word & DBusSwar.HIGH) != 0 || (DBusSwar.letters(word) | digits) != DBusSwar.HIGH ||
+                (i == offset && (digits & 0x80) != 0))
             {
                 return false;
             }
@@ -270,44 +246,30 @@ public final class DBusNames
         {
             return false;
         }
-        int elements = 1;
-        boolean elementStart = true;
-        for (int i = offset, end = offset + length; i < end; i++)
+        final int end = offset + length;
+        if (buffer.getByte(end - 1) == '.')
         {
-            final int c = buffer.getByte(i) & 0xFF;
-            switch (CLASS[c])
-            {
-                case LETTER:
-                    elementStart = false;
-                    break;
-
-                case DIGIT:
-                    if (elementStart && !digitsLead)
-                    {
-                        return false;
-                    }
-                    elementStart = false;
-                    break;
-
-                case HYPHEN:
-                    if (!hyphens)
-                    {
-                        return false;
-                    }
-                    elementStart = false;
-                    break;
-
-                default:
-                    if (c != '.' || elementStart)
-                    {
-                        return false;
-                    }
-                    elements++;
-                    elementStart = true;
-                    break;
-            }
+            return false;
         }
-        return !elementStart && elements >= 2;
+        int dots = 0;
+        long elementStart = 0x80;
+        for (int i = offset; i < end; i += 8)
+        {
+            final long word = DBusSwar.word(buffer, i, end);
+            final long dotMask = DBusSwar.equal(word, '.');
+            final long digits = DBusSwar.digits(word);
+            final long allowed = DBusSwar.letters(word) | digits | dotMask |
+                (hyphens ? DBusSwar.equal(word, '-') : 0);
+            final long starts = (dotMask << 8) | elementStart;
+            if ((word & DBusSwar.HIGH) != 0 || allowed != DBusSwar.HIGH || (dotMask & starts) != 0 ||
+                (!digitsLead && (digits & starts) != 0))
+            {
+                return false;
+            }
+            dots += Long.bitCount(dotMask);
+            elementStart = (dotMask >>> 56) & 0x80;
+        }
+        return dots > 0;
     }
 
     /**
@@ -321,15 +283,10 @@ public final class DBusNames
         int i = offset;
         while (i < end)
         {
-            if (end - i >= 8)
+            if (DBusSwar.isAsciiWithoutNul(DBusSwar.word(buffer, i, end)))
             {
-                final long word = buffer.getLong(i, java.nio.ByteOrder.LITTLE_ENDIAN);
-                if ((word & 0x8080_8080_8080_8080L) == 0 &&
-                    ((word - 0x0101_0101_0101_0101L) & ~word & 0x8080_8080_8080_8080L) == 0)
-                {
-                    i += 8;
-                    continue;
-                }
+                i += 8;
+                continue;
             }
             final int b0 = buffer.getByte(i) & 0xFF;
             if (b0 < 0x80)

@@ -76,6 +76,17 @@ public final class DBusSignatures
     }
 
     /**
+     * Whether a type code is a complete type on its own: a basic type or 'v'.
+     *
+     * @param typeCode a type code.
+     * @return true for y b n q i u x t d h s o g v.
+     */
+    public static boolean isSingleCharType(final int typeCode)
+    {
+        return BASIC[typeCode & 0xFF] || typeCode == 'v';
+    }
+
+    /**
      * Size of a fixed-size type.
      *
      * @param typeCode a type code.

@@ -65,7 +65,10 @@ final class DBusValueValidator
         {
             throw new DBusCodecException(DBusRule.TRUNCATED, pos - base);
         }
-        DBusSignatures.validateSingle(buffer, sigStart, sigLength, base);
+        if (sigLength != 1 || !DBusSignatures.isSingleCharType(buffer.getByte(sigStart)))
+        {
+            DBusSignatures.validateSingle(buffer, sigStart, sigLength, base);
+        }
         if (buffer.getByte(sigStart + sigLength) != 0)
         {
             throw new DBusCodecException(DBusRule.STRING_MISSING_NUL, sigStart + sigLength - base);
@@ -276,14 +279,25 @@ final class DBusValueValidator
         {
             throw new DBusCodecException(DBusRule.TRUNCATED, pos - base);
         }
-        for (int i = pos; i < padded; i++)
+        if (padded != pos &&
+            (buffer.getLong(padded - 8, ByteOrder.LITTLE_ENDIAN) >>> ((8 - (padded - pos)) << 3)) != 0)
         {
-            if (buffer.getByte(i) != 0)
-            {
-                throw new DBusCodecException(DBusRule.PADDING_NOT_ZERO, i - base);
-            }
+            throw paddingFault(pos, padded);
         }
         return padded;
+    }
+
+    /**
+     * Padding lies after the fixed header, so the eight bytes before an aligned position are in the message.
+     */
+    private DBusCodecException paddingFault(final int pos, final int padded)
+    {
+        int i = pos;
+        while (i < padded && buffer.getByte(i) == 0)
+        {
+            i++;
+        }
+        return new DBusCodecException(DBusRule.PADDING_NOT_ZERO, i - base);
     }
 
     private void need(final int pos, final int size, final int end)
