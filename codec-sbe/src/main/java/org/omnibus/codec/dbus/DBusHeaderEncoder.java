@@ -22,16 +22,6 @@ import java.nio.ByteOrder;
  */
 public final class DBusHeaderEncoder
 {
-    private static final String[] TYPE_SIGNATURES = new String[128];
-
-    static
-    {
-        TYPE_SIGNATURES['o'] = "o";
-        TYPE_SIGNATURES['s'] = "s";
-        TYPE_SIGNATURES['g'] = "g";
-        TYPE_SIGNATURES['u'] = "u";
-    }
-
     private final DBusMarshaller marshaller = new DBusMarshaller();
     private MutableDirectBuffer buffer;
     private int offset;
@@ -339,7 +329,8 @@ public final class DBusHeaderEncoder
         {
             throw new IllegalArgumentException("not a known header field: " + field);
         }
-        marshaller.beginStruct().putByte((byte)field).putSignature(TYPE_SIGNATURES[type]);
+        // code, then the variant signature: length 1, the type, nul
+        marshaller.beginStruct().putLittleEndianInt(field | 0x100 | (type << 16));
         return type;
     }
 }

@@ -96,6 +96,16 @@ public final class DBusMarshaller
     }
 
     /**
+     * Four bytes in a fixed order whatever the message's byte order, without alignment (e.g. a header field's
+     * code and variant signature).
+     */
+    void putLittleEndianInt(final int bytes)
+    {
+        buffer.putInt(position, bytes, ByteOrder.LITTLE_ENDIAN);
+        position += 4;
+    }
+
+    /**
      * @param value a BOOLEAN.
      * @return this.
      */
