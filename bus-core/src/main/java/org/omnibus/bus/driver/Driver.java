@@ -52,7 +52,6 @@ public final class Driver
     private static final String PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties";
     private static final String INTROSPECTABLE_INTERFACE = "org.freedesktop.DBus.Introspectable";
     private static final String MONITORING_INTERFACE = "org.freedesktop.DBus.Monitoring";
-    private static final int START_REPLY_ALREADY_RUNNING = 2;
 
     private final BusContext context;
     private final PeerRegistry peers;
@@ -674,17 +673,14 @@ public final class Driver
         sink.submit(NameCommand.releaseName(call.caller().id(), name, call.message().serial()));
     }
 
+    /**
+     * dbus-daemon looks for the name's .service file before anything else, even when the name has an owner; there
+     * are no .service files here, so the answer is always ServiceUnknown.
+     */
     private void startServiceByName(final DriverCall call)
     {
-        final String name = call.stringArg(0);
-        if (names.hasOwner(name))
-        {
-            call.reply("u", (long)START_REPLY_ALREADY_RUNNING);
-        }
-        else
-        {
-            call.error(DBusErrors.SERVICE_UNKNOWN, "The name " + name + " was not provided by any .service files");
-        }
+        call.error(DBusErrors.SERVICE_UNKNOWN,
+            "The name " + call.stringArg(0) + " was not provided by any .service files");
     }
 
     @SuppressWarnings("unchecked")
