@@ -97,6 +97,30 @@ class JournalTest
     }
 
     @Test
+    void shouldRoundTripLargeFramesBesideSmallOnes()
+    {
+        final int[] lengths = {0, 1, 100, 65_000, 65_536 - JournalEntry.HEADER_LENGTH, 65_537, 200_000, 7};
+        try (Journal journal = Journal.open(context(dir)))
+        {
+            for (int i = 0; i < lengths.length; i++)
+            {
+                assertThat(append(journal, i, 3, Math.min(lengths[i], journal.maxFrameLength()))).isEqualTo(i);
+            }
+        }
+        try (Journal journal = Journal.open(context(dir)); JournalTailer tailer = journal.tailer())
+        {
+            final Collector all = drain(tailer);
+            assertThat(all.messages).hasSize(lengths.length);
+            for (int i = 0; i < lengths.length; i++)
+            {
+                final byte[] frame = all.messages.get(i).frame();
+                assertThat(frame.length).isEqualTo(Math.min(lengths[i], journal.maxFrameLength()));
+                assertThat(frameMatches(new UnsafeBuffer(frame), 0, i, 3, frame.length)).as("entry %d", i).isTrue();
+            }
+        }
+    }
+
+    @Test
     void shouldReplayFromASequence()
     {
         try (Journal journal = Journal.open(context(dir)))
