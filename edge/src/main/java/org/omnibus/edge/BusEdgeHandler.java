@@ -70,7 +70,8 @@ public final class BusEdgeHandler implements EdgeHandler
     @Override
     public void onAuthenticated(final EdgeConnection connection)
     {
-        final PeerCredentials credentials = PeerCredentials.of(connection.uid(), gidsOf(connection), connection.pid());
+        final PeerCredentials credentials = new PeerCredentials(
+            connection.uid(), gidsOf(connection), connection.pid(), commandOf(connection.pid()), null);
         if (!bus.allowsUser(credentials))
         {
             agent.close(connection, "uid " + connection.uid() + " is not allowed to connect by the bus policy");
@@ -82,6 +83,25 @@ public final class BusEdgeHandler implements EdgeHandler
         peer.attachment(session);
         connection.attachment(session);
         drainOutbox();
+    }
+
+    /**
+     * The peer's command name (/proc/PID/comm), which dbus-daemon shows in its error texts and logs.
+     */
+    private static String commandOf(final long pid)
+    {
+        if (pid <= 0)
+        {
+            return null;
+        }
+        try
+        {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "comm")).strip();
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            return null;
+        }
     }
 
     private static long[] gidsOf(final EdgeConnection connection)
@@ -126,6 +146,10 @@ public final class BusEdgeHandler implements EdgeHandler
 
         view.wrap(message);
         bus.route(session.peer, view, nowNs, decision);
+        if (decision.monitors().size() > 0)
+        {
+            forward(session, decision.monitors(), fds);
+        }
         switch (decision.action())
         {
             case RoutingDecision.DELIVER:
@@ -146,7 +170,11 @@ public final class BusEdgeHandler implements EdgeHandler
 
     private void deliver(final BusSession sender, final SharedFds fds)
     {
-        final RecipientList recipients = decision.recipients();
+        forward(sender, decision.recipients(), fds);
+    }
+
+    private void forward(final BusSession sender, final RecipientList recipients, final SharedFds fds)
+    {
         final int count = recipients.size();
         if (count == 0)
         {

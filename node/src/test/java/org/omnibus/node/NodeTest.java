@@ -133,6 +133,37 @@ class NodeTest
     }
 
     @Test
+    void monitorGetsCopiesOfOtherPeersMessages() throws IOException
+    {
+        try (DBusTestClient monitor = DBusTestClient.connect(socket);
+            DBusTestClient emitter = DBusTestClient.connect(socket))
+        {
+            monitor.call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.Monitoring",
+                "BecomeMonitor", "asu", List.of("type='signal',interface='com.example.Watched'"), 0);
+            emitter.send(DBusMessageBuilder.signal("/w", "com.example.Watched", "Seen").body("s", "copy me"));
+
+            final DBusTestClient.Message copy = monitor.awaitSignal("Seen", Duration.ofSeconds(10));
+            assertThat(copy.sender()).isEqualTo(emitter.uniqueName());
+            assertThat(copy.arg(0)).isEqualTo("copy me");
+        }
+    }
+
+    @Test
+    void errorTextsNameTheCommandOfThePeer() throws IOException
+    {
+        try (DBusTestClient client = DBusTestClient.connect(socket))
+        {
+            final DBusTestClient.Message reply = client.callDriver("GetConnectionCredentials", "s", client.uniqueName());
+            assertThat(reply.isError()).isFalse();
+            // an unrequested reply is refused with dbus-daemon's AccessDenied text, which names the command
+            client.send(DBusMessageBuilder.methodReturn(12345).destination(client.uniqueName()));
+            final DBusTestClient.Message denied = client.await(DBusTestClient.Message::isError, Duration.ofSeconds(10));
+            assertThat(denied.errorName()).isEqualTo("org.freedesktop.DBus.Error.AccessDenied");
+            assertThat((String)denied.arg(0)).contains("comm=\"java\"");
+        }
+    }
+
+    @Test
     void invalidMessageDisconnectsOnlyItsSender() throws IOException
     {
         try (DBusTestClient bad = DBusTestClient.connect(socket); DBusTestClient good = DBusTestClient.connect(socket))
