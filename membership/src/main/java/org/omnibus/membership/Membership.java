@@ -445,6 +445,32 @@ public final class Membership
     }
 
     /**
+     * A hint from the transport that a node cannot be heard any more (e.g. its Aeron image became unavailable): if
+     * it is a member of the installed view it is suspected at once instead of after the suspicion timeout.
+     *
+     * @param nodeId the node.
+     * @param nowNs  current time.
+     */
+    public void onPeerUnreachable(final int nodeId, final long nowNs)
+    {
+        advanceClock(nowNs);
+        if (nodeId == this.nodeId || installedView == null || state == MembershipState.LEFT)
+        {
+            return;
+        }
+        final int index = installedView.indexOf(nodeId);
+        if (index >= 0 && index < lastHeardInViewNs.length)
+        {
+            lastHeardInViewNs[index] = NEVER;
+        }
+        final Peer peer = peers.get(nodeId);
+        if (peer != null)
+        {
+            peer.lastHeardNs = NEVER;
+        }
+    }
+
+    /**
      * Submit a message to be ordered. It is kept until it is stable (or, outside a primary view with the WAIT policy,
      * until the node is in a primary view again) and sent at the next {@link #doWork}.
      *

@@ -78,10 +78,13 @@ public final class MembershipConfiguration
     /** Default: 60 KiB. */
     public static final int MAX_BATCH_LENGTH_DEFAULT = 60 * 1024;
 
-    /** Largest payload a node accepts for submission. */
+    /**
+     * Largest payload a node accepts for submission. A frame carrying it must fit the transport's maximum message
+     * length (Aeron: term length / 8, 512 KiB with the transport's default 4 MiB term), with 256 bytes to spare.
+     */
     public static final String MAX_PAYLOAD_LENGTH_PROP_NAME = "omnibus.membership.max.payload.length";
-    /** Default: 1 MiB. */
-    public static final int MAX_PAYLOAD_LENGTH_DEFAULT = 1024 * 1024;
+    /** Default: 256 KiB. */
+    public static final int MAX_PAYLOAD_LENGTH_DEFAULT = 256 * 1024;
 
     /** {@link SubmitPolicy} outside a primary view: WAIT or REJECT. */
     public static final String SUBMIT_POLICY_PROP_NAME = "omnibus.membership.submit.policy";

@@ -78,6 +78,17 @@ class MembershipClusterTest
     }
 
     @Test
+    void anUnreachableHintFromTheTransportSuspectsAMemberAtOnce()
+    {
+        final ManualCluster cluster = formed(3);
+        cluster.crash(3);
+        cluster.node(1).membership.onPeerUnreachable(3, cluster.nowNs);
+        cluster.run(TestNode.SUSPICION_NS / 4);
+        assertThat(cluster.node(1).membership.view().size()).isEqualTo(2);
+        assertThat(cluster.node(2).membership.view().size()).isEqualTo(2);
+    }
+
+    @Test
     void aCutOffSequencerDeliversAgreedAloneNeverSafeAndIsRepairedByAStateTransfer()
     {
         final ManualCluster cluster = formed(3);
