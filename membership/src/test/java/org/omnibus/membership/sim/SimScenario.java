@@ -48,7 +48,7 @@ final class SimScenario
         lateJoiner = nodeCount >= 3 && r.nextInt(4) == 0;
         faultEndNs = ms(800 + r.nextInt(1700)) * faultScale;
         loadEndNs = faultEndNs + ms(200);
-        deadlineNs = faultEndNs + TimeUnit.SECONDS.toNanos(30);
+        deadlineNs = faultEndNs + TimeUnit.SECONDS.toNanos(10);
         final boolean lossy = profile.equals("lossy") || profile.equals("chaos") || profile.equals("cramped");
         dropRate = lossy ? new double[]{ 0.01, 0.03, 0.08, 0.15 }[r.nextInt(4)] : 0;
         duplicateRate = lossy ? new double[]{ 0, 0.02, 0.05 }[r.nextInt(3)] : 0;
