@@ -205,6 +205,8 @@ public final class Membership
     /** The last primary view installed (or the bootstrap pseudo-view for a founder), or null. Its entries are in the log. */
     private View lastPrimary;
     private boolean hasState;
+    /** Learned that a newer primary view does not include this node (cleared by an installation). */
+    private boolean excluded;
 
     private long promisedBallot = View.NONE;
     private long acceptedBallot = View.NONE;
@@ -807,7 +809,12 @@ public final class Membership
         {
             return 0;
         }
-        if (nowNs - leaveStartNs > leaveTimeoutNs || (!inPrimaryView() && round == null))
+        // Leaving outside a primary view is clean only if this node belongs to no primary view that might still
+        // count on it: it never was in one, or it learned it was excluded. Otherwise it waits for its exclusion (or
+        // the timeout: then its departure is a crash for the others).
+        final boolean clean = !inPrimaryView() && round == null &&
+            (lastPrimary == null || lastPrimary == bootstrapView || excluded);
+        if (nowNs - leaveStartNs > leaveTimeoutNs || clean)
         {
             becomeLeft();
             return 1;
@@ -1284,6 +1291,10 @@ public final class Membership
         final long accBallot = d.acceptedBallot();
         final long accViewId = d.acceptedViewId();
         final long accEndSeq = d.acceptedEndSeq();
+        if (d.leaving() == BooleanType.TRUE)
+        {
+            r.leaving[index] = true;
+        }
         final FlushStateDecoder.LastPrimaryMembersDecoder lpMembers = d.lastPrimaryMembers();
         final int[] lpIds = new int[lpMembers.count()];
         final long[] lpIncs = new long[lpIds.length];
@@ -1371,10 +1382,16 @@ public final class Membership
         }
         if (stayers == 0)
         {
+            // Everyone in the round is leaving. If they are the primary component (a majority of it), the group
+            // dissolves and nobody depends on them; otherwise they wait for their exclusion like any leaver.
             round = null;
-            if (leaving)
+            if (leaving && predecessor != null && predecessor.isMajority(acceptors))
             {
                 becomeLeft();
+            }
+            else
+            {
+                lastFlushProgressNs = nowNs;
             }
             return;
         }
@@ -1878,6 +1895,7 @@ public final class Membership
         if (!value.contains(nodeId, incarnation))
         {
             primaryHeardNs = nowNs;
+            excluded = true;
             if (leaving)
             {
                 becomeLeft();
@@ -1949,6 +1967,7 @@ public final class Membership
         lastAckedSeq = value.endSeq();
         lastPrimary = value;
         installedView = value;
+        excluded = false;
         acceptedBallot = View.NONE;
         acceptedValue = null;
         clearPendingAccept();
@@ -2023,6 +2042,7 @@ public final class Membership
     private void becomeExcluded()
     {
         counters.exclusions++;
+        excluded = true;
         final long lastPrimaryId = lastPrimaryViewId();
         installedView = null;
         sequencerActive = false;
@@ -2836,7 +2856,8 @@ public final class Membership
             .hasState(hasState ? BooleanType.TRUE : BooleanType.FALSE)
             .acceptedBallot(acceptedValue == null ? View.NONE : acceptedBallot)
             .acceptedViewId(acceptedValue == null ? View.NONE : acceptedValue.viewId())
-            .acceptedEndSeq(acceptedValue == null ? -1 : acceptedValue.endSeq());
+            .acceptedEndSeq(acceptedValue == null ? -1 : acceptedValue.endSeq())
+            .leaving(readyToLeave() ? BooleanType.TRUE : BooleanType.FALSE);
         final View lp = lastPrimary == null || lastPrimary == bootstrapView ? null : lastPrimary;
         final FlushStateEncoder.LastPrimaryMembersEncoder lpMembers =
             e.lastPrimaryMembersCount(lp == null ? 0 : lp.size());

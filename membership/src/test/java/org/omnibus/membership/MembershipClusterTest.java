@@ -161,6 +161,21 @@ class MembershipClusterTest
     }
 
     @Test
+    void aLeavingMemberCutOffFromTheOthersGivesUpAfterTheLeaveTimeout()
+    {
+        final ManualCluster cluster = formed(3);
+        cluster.isolate(3, true);
+        cluster.node(3).membership.leave(cluster.nowNs);
+        cluster.run(3 * SUSPICION);
+        // Outside the primary view, but still a member of the last one as far as it knows: it waits.
+        assertThat(cluster.node(3).membership.state()).isIn(MembershipState.FLUSHING, MembershipState.NON_PRIMARY);
+        assertThat(cluster.node(1).membership.view().size()).isEqualTo(2);
+        cluster.run(MembershipConfiguration.LEAVE_TIMEOUT_DEFAULT_NS);
+        assertThat(cluster.node(3).membership.state()).isEqualTo(MembershipState.LEFT);
+        assertThat(cluster.node(1).membership.view().size()).isEqualTo(2);
+    }
+
+    @Test
     void aLeavingCoordinatorHandsOver()
     {
         final ManualCluster cluster = formed(3);

@@ -170,10 +170,11 @@ final class Checker
         for (final Map.Entry<Long, Boolean> s : submitted.entrySet())
         {
             final SimApp origin = submitter.get(s.getKey());
-            if (origin.alive && !keys.contains(s.getKey()))
+            if ((origin.alive || origin.leftCleanly) && !keys.contains(s.getKey()))
             {
                 violation("lost: " + describeKey(s.getKey()) + (s.getValue() ? " (SAFE)" : " (AGREED)") +
-                    " submitted by " + origin.name() + " which is alive, is not in the final history");
+                    " submitted by " + origin.name() + (origin.alive ? " which is alive" : " which left cleanly") +
+                    ", is not in the final history");
             }
         }
         for (final SimApp app : processes)

@@ -73,6 +73,7 @@ final class SimApp implements MembershipListener, StateTransferHandler
     private final List<Entry> installDeliveries = new ArrayList<>();
     private final List<MembershipState> installDeliveryStates = new ArrayList<>();
     boolean alive = true;
+    boolean leftCleanly;
     Membership membership;
 
     SimApp(final int nodeId, final long incarnation, final boolean founder, final Checker checker)

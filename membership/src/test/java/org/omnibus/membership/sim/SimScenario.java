@@ -26,6 +26,7 @@ final class SimScenario
     final long meanCrashGapNs;
     final long meanDowntimeNs;
     final long meanLinkCutGapNs;
+    final long meanLeaveGapNs;
     final long meanPauseGapNs;
     final double submitsPerSecondPerNode;
     final double safeFraction;
@@ -59,6 +60,7 @@ final class SimScenario
         final boolean crashes = profile.equals("crashes") || profile.equals("chaos");
         meanCrashGapNs = crashes ? ms(300 + r.nextInt(700)) : 0;
         meanDowntimeNs = ms(100 + r.nextInt(600));
+        meanLeaveGapNs = crashes ? ms(500 + r.nextInt(1500)) : 0;
         final boolean asymmetric = profile.equals("asymmetric") || profile.equals("chaos");
         meanLinkCutGapNs = asymmetric ? ms(200 + r.nextInt(600)) : 0;
         meanPauseGapNs = asymmetric ? ms(300 + r.nextInt(900)) : 0;
@@ -88,7 +90,7 @@ final class SimScenario
             " faultEnd=" + faultEndNs / 1_000_000 + "ms drop=" + dropRate + " dup=" + duplicateRate +
             " jitter=" + jitterNs / 1000 + "us partitionGap=" + meanPartitionGapNs / 1_000_000 +
 "ms crashGap=" + meanCrashGapNs / 1_000_000 + "ms linkCutGap=" + meanLinkCutGapNs / 1_000_000 +
-            "ms pauseGap=" + meanPauseGapNs / 1_000_000 + "ms rate=" + submitsPerSecondPerNode +
+            "ms pauseGap=" + meanPauseGapNs / 1_000_000 + "ms leaveGap=" + meanLeaveGapNs / 1_000_000 + "ms rate=" + submitsPerSecondPerNode +
             "/s safe=" + safeFraction + " log=" + logCapacity + " window=" + window +
             " hb=" + heartbeatIntervalNs / 1_000_000 + "ms suspicion=" + suspicionTimeoutNs / 1_000_000 + "ms}";
     }

@@ -41,6 +41,7 @@ final class Simulation
     private static final int LINK_CUT = 11;
     private static final int LINK_HEAL = 12;
     private static final int PAUSE = 13;
+    private static final int LEAVE = 14;
     private static final String SECRET = "omnibus-simulated-cluster";
 
     private static final class Event
@@ -65,6 +66,7 @@ final class Simulation
         boolean workPending;
         long nextOriginSeq = 1;
         long pausedUntilNs;
+        boolean leaving;
         Membership membership;
         SimApp app;
 
@@ -127,6 +129,7 @@ final class Simulation
     private long partitions;
     private long linkCuts;
     private long pauses;
+    private long leaves;
 
     Simulation(final SimScenario scenario, final boolean trace)
     {
@@ -172,6 +175,10 @@ final class Simulation
         if (scenario.meanLinkCutGapNs > 0)
         {
             schedule(exponential(faultRandom, scenario.meanLinkCutGapNs), LINK_CUT, 0, 0, null, 0);
+        }
+        if (scenario.meanLeaveGapNs > 0)
+        {
+            schedule(exponential(faultRandom, scenario.meanLeaveGapNs), LEAVE, 0, 0, null, 0);
         }
         if (scenario.meanPauseGapNs > 0)
         {
@@ -219,7 +226,8 @@ final class Simulation
     String summary()
     {
         return scenario + " events=" + events + " frames=" + framesSent + " crashes=" + crashes + " partitions=" +
-            partitions + " deliveries=" + checker.deliveries + " submitted=" + checker.submitted.size() +
+            partitions + " linkCuts=" + linkCuts + " pauses=" + pauses + " leaves=" + leaves + " deliveries=" +
+            checker.deliveries + " submitted=" + checker.submitted.size() +
             " " + checker.statistics() + " firstPrimary=" + firstPrimaryAtNs / 1_000_000 + "ms converged=" +
             (convergedAtNs < 0 ? "no" : (convergedAtNs - scenario.faultEndNs) / 1_000_000 + "ms after faults");
     }
@@ -296,6 +304,9 @@ final class Simulation
             case PAUSE:
                 onPause();
                 break;
+            case LEAVE:
+                onLeave();
+                break;
             case CHECK:
                 if (isConverged())
                 {
@@ -316,6 +327,20 @@ final class Simulation
     {
         node.membership.doWork(now);
         node.app.endOfEvent();
+        if (node.leaving && node.membership.state() == MembershipState.LEFT)
+        {
+            node.leaving = false;
+            node.up = false;
+            node.token++;
+            node.app.alive = false;
+            node.app.leftCleanly = node.membership.isOutboxEmpty();
+            if (trace)
+            {
+                trace("node " + node.nodeId + "/" + node.incarnation + " left" +
+                    (node.app.leftCleanly ? " cleanly" : " with submissions not stable"));
+            }
+            schedule(now + exponential(faultRandom, scenario.meanDowntimeNs), RESTART, node.nodeId, 0, null, 0);
+        }
         if (firstPrimaryAtNs < 0 && node.membership.state() == MembershipState.OPERATIONAL)
         {
             firstPrimaryAtNs = now;
@@ -353,7 +378,7 @@ final class Simulation
             .resubmitIntervalNs(SimScenario.ms(60))
             .ackIntervalNs(SimScenario.ms(1))
             .stateRequestIntervalNs(SimScenario.ms(100))
-            .leaveTimeoutNs(SimScenario.ms(2000))
+            .leaveTimeoutNs(scenario.faultEndNs + SimScenario.ms(5000))
             .logCapacity(scenario.logCapacity)
             .window(scenario.window)
             .outboxCapacity(scenario.outboxCapacity)
@@ -460,6 +485,7 @@ final class Simulation
         if (node.up && crashKeepsLiveness(node))
         {
             crashes++;
+            node.leaving = false;
             node.up = false;
             node.token++;
             node.app.alive = false;
@@ -516,7 +542,7 @@ final class Simulation
                 continue;
             }
             final Node node = nodes[id - 1];
-            if (node != victim && node.up && node.incarnation == view.memberIncarnation(i))
+            if (node != victim && node.up && !node.leaving && node.incarnation == view.memberIncarnation(i))
             {
                 up++;
                 state |= node.membership.hasState();
@@ -605,6 +631,26 @@ final class Simulation
             }
         }
         return best;
+    }
+
+    private void onLeave()
+    {
+        if (quiet)
+        {
+            return;
+        }
+        final Node node = nodes[faultRandom.nextInt(nodes.length)];
+        if (node.up && !node.leaving && node.membership.inPrimaryView() && crashKeepsLiveness(node))
+        {
+            leaves++;
+            node.leaving = true;
+            if (trace)
+            {
+                trace("node " + node.nodeId + "/" + node.incarnation + " leaves");
+            }
+            node.membership.leave(now);
+        }
+        schedule(now + exponential(faultRandom, scenario.meanLeaveGapNs), LEAVE, 0, 0, null, 0);
     }
 
     private void onPause()
