@@ -415,8 +415,9 @@ public final class EdgeAgent implements Agent
      */
     public void markDirty(final EdgeConnection connection)
     {
-        if (connection.isDirty() && !dirty.contains(connection))
+        if (connection.isDirty() && !connection.queuedForFlush())
         {
+            connection.queuedForFlush(true);
             dirty.add(connection);
         }
     }
@@ -434,6 +435,7 @@ public final class EdgeAgent implements Agent
         for (int i = 0, size = scratch.size(); i < size; i++)
         {
             final EdgeConnection connection = scratch.get(i);
+            connection.queuedForFlush(false);
             if (connection.isClosed())
             {
                 continue;

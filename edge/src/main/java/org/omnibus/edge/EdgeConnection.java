@@ -46,6 +46,7 @@ public final class EdgeConnection
     private long outboundQueuedTotal;
     private long outboundWrittenTotal;
     private boolean dirty;
+    private boolean queuedForFlush;
     private boolean closed;
     private String closeReason;
     private Object attachment;
@@ -402,6 +403,16 @@ public final class EdgeConnection
     boolean isDirty()
     {
         return dirty;
+    }
+
+    boolean queuedForFlush()
+    {
+        return queuedForFlush;
+    }
+
+    void queuedForFlush(final boolean queued)
+    {
+        queuedForFlush = queued;
     }
 
     /**
