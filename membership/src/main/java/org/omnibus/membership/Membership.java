@@ -7,47 +7,29 @@ import java.util.SplittableRandom;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.omnibus.codec.FrameCheck;
 import org.omnibus.codec.sbe.membership.AckDecoder;
-import org.omnibus.codec.sbe.membership.AckEncoder;
 import org.omnibus.codec.sbe.membership.BooleanType;
 import org.omnibus.codec.sbe.membership.FlushAcceptDecoder;
-import org.omnibus.codec.sbe.membership.FlushAcceptEncoder;
 import org.omnibus.codec.sbe.membership.FlushAcceptedDecoder;
-import org.omnibus.codec.sbe.membership.FlushAcceptedEncoder;
 import org.omnibus.codec.sbe.membership.FlushRejectDecoder;
-import org.omnibus.codec.sbe.membership.FlushRejectEncoder;
 import org.omnibus.codec.sbe.membership.FlushRequestDecoder;
-import org.omnibus.codec.sbe.membership.FlushRequestEncoder;
 import org.omnibus.codec.sbe.membership.FlushStateDecoder;
-import org.omnibus.codec.sbe.membership.FlushStateEncoder;
 import org.omnibus.codec.sbe.membership.HeartbeatDecoder;
-import org.omnibus.codec.sbe.membership.HeartbeatEncoder;
 import org.omnibus.codec.sbe.membership.JoinRefusal;
 import org.omnibus.codec.sbe.membership.JoinRefusedDecoder;
-import org.omnibus.codec.sbe.membership.JoinRefusedEncoder;
 import org.omnibus.codec.sbe.membership.JoinRequestDecoder;
-import org.omnibus.codec.sbe.membership.JoinRequestEncoder;
 import org.omnibus.codec.sbe.membership.LeaveDecoder;
-import org.omnibus.codec.sbe.membership.LeaveEncoder;
 import org.omnibus.codec.sbe.membership.MessageHeaderDecoder;
-import org.omnibus.codec.sbe.membership.MessageHeaderEncoder;
 import org.omnibus.codec.sbe.membership.NodeStatus;
 import org.omnibus.codec.sbe.membership.RetransmitRequestDecoder;
-import org.omnibus.codec.sbe.membership.RetransmitRequestEncoder;
 import org.omnibus.codec.sbe.membership.SequencedBatchDecoder;
-import org.omnibus.codec.sbe.membership.SequencedBatchEncoder;
 import org.omnibus.codec.sbe.membership.StateRequestDecoder;
-import org.omnibus.codec.sbe.membership.StateRequestEncoder;
 import org.omnibus.codec.sbe.membership.StateTransferDecoder;
-import org.omnibus.codec.sbe.membership.StateTransferEncoder;
 import org.omnibus.codec.sbe.membership.SubmitBatchDecoder;
-import org.omnibus.codec.sbe.membership.SubmitBatchEncoder;
 import org.omnibus.codec.sbe.membership.ViewInstallDecoder;
-import org.omnibus.codec.sbe.membership.ViewInstallEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,9 +103,8 @@ public final class Membership
     private static final int MAX_SUBMIT_FRAMES_PER_WORK = 16;
     private static final int MAX_SEQUENCED_FRAMES_PER_WORK = 64;
     private static final int MAX_NAK_RANGE = 4096;
-    private static final int MAX_GROUP_COUNT = 65534;
     private static final long MAX_FLUSH_GROWTH = 1L << 22;
-    private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
 
     private final int nodeId;
     private final long incarnation;
@@ -150,42 +131,25 @@ public final class Membership
     private final JoinAuthenticator authenticator;
     private final MembershipCounters counters = new MembershipCounters();
 
-    private final ExpandableArrayBuffer sendBuffer;
+    private final MembershipPublisher publisher;
     private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(1024);
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
-    private final JoinRequestEncoder joinRequestEncoder = new JoinRequestEncoder();
     private final JoinRequestDecoder joinRequestDecoder = new JoinRequestDecoder();
-    private final JoinRefusedEncoder joinRefusedEncoder = new JoinRefusedEncoder();
     private final JoinRefusedDecoder joinRefusedDecoder = new JoinRefusedDecoder();
-    private final ViewInstallEncoder viewInstallEncoder = new ViewInstallEncoder();
     private final ViewInstallDecoder viewInstallDecoder = new ViewInstallDecoder();
-    private final LeaveEncoder leaveEncoder = new LeaveEncoder();
     private final LeaveDecoder leaveDecoder = new LeaveDecoder();
-    private final SubmitBatchEncoder submitBatchEncoder = new SubmitBatchEncoder();
     private final SubmitBatchDecoder submitBatchDecoder = new SubmitBatchDecoder();
-    private final SequencedBatchEncoder sequencedBatchEncoder = new SequencedBatchEncoder();
     private final SequencedBatchDecoder sequencedBatchDecoder = new SequencedBatchDecoder();
-    private final AckEncoder ackEncoder = new AckEncoder();
     private final AckDecoder ackDecoder = new AckDecoder();
-    private final RetransmitRequestEncoder retransmitRequestEncoder = new RetransmitRequestEncoder();
     private final RetransmitRequestDecoder retransmitRequestDecoder = new RetransmitRequestDecoder();
-    private final FlushRequestEncoder flushRequestEncoder = new FlushRequestEncoder();
     private final FlushRequestDecoder flushRequestDecoder = new FlushRequestDecoder();
-    private final FlushStateEncoder flushStateEncoder = new FlushStateEncoder();
     private final FlushStateDecoder flushStateDecoder = new FlushStateDecoder();
-    private final FlushRejectEncoder flushRejectEncoder = new FlushRejectEncoder();
     private final FlushRejectDecoder flushRejectDecoder = new FlushRejectDecoder();
-    private final FlushAcceptEncoder flushAcceptEncoder = new FlushAcceptEncoder();
     private final FlushAcceptDecoder flushAcceptDecoder = new FlushAcceptDecoder();
-    private final FlushAcceptedEncoder flushAcceptedEncoder = new FlushAcceptedEncoder();
     private final FlushAcceptedDecoder flushAcceptedDecoder = new FlushAcceptedDecoder();
-    private final StateTransferEncoder stateTransferEncoder = new StateTransferEncoder();
     private final StateTransferDecoder stateTransferDecoder = new StateTransferDecoder();
-    private final StateRequestEncoder stateRequestEncoder = new StateRequestEncoder();
     private final StateRequestDecoder stateRequestDecoder = new StateRequestDecoder();
 
     private final Int2ObjectHashMap<Peer> peers = new Int2ObjectHashMap<>();
@@ -202,7 +166,7 @@ public final class Membership
 
     /** The installed view: primary (we are a member) or non-primary, or null. */
     private View installedView;
-    /** The last primary view installed (or the bootstrap pseudo-view for a founder), or null. Its entries are in the log. */
+    /** Last primary view installed (for a founder, the bootstrap pseudo-view before one), or null; its log is kept. */
     private View lastPrimary;
     private boolean hasState;
     /** Learned that a newer primary view does not include this node (cleared by an installation). */
@@ -293,7 +257,8 @@ public final class Membership
         authenticator = new JoinAuthenticator(ctx.clusterSecret());
         log = new EntryLog(ctx.logCapacity());
         outbox = new Outbox(ctx.outboxCapacity());
-        sendBuffer = new ExpandableArrayBuffer(maxBatchLength + 4096);
+        publisher = new MembershipPublisher(nodeId, incarnation, outbound, counters, authenticator,
+            maxBatchLength + 4096);
         lastPrimary = founder ? bootstrapView : null;
         hasState = founder;
     }
@@ -2747,307 +2712,92 @@ public final class Membership
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Encoding and sending
+    // Sending (the publisher encodes)
     // ------------------------------------------------------------------------------------------------------------
-
-    private void send(final int destination, final int length)
-    {
-        counters.framesSent++;
-        if (destination < 0)
-        {
-            outbound.sendToAll(sendBuffer, 0, length);
-        }
-        else
-        {
-            outbound.sendTo(destination, sendBuffer, 0, length);
-        }
-    }
 
     private void sendHeartbeat()
     {
-        final int length = HEADER_LENGTH + heartbeatEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .viewId(installedView.viewId())
-            .status(status())
-            .receivedSeq(receivedSeq)
-            .deliveredSeq(deliveredSeq)
-            .stableSeq(stableSeq)
-            .highestSeq(sequencerActive ? nextSeq - 1 : highestKnownSeq)
-            .timestampNs(nowNs)
-            .encodedLength();
-        send(-1, length);
+        publisher.heartbeat(installedView.viewId(), status(), receivedSeq, deliveredSeq, stableSeq,
+            sequencerActive ? nextSeq - 1 : highestKnownSeq, nowNs);
     }
 
     private void sendJoinRequest()
     {
-        final JoinRequestEncoder e = joinRequestEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .nonce(random.nextLong())
-            .timestampNs(nowNs)
-            .viewId(installedView == null ? View.NONE : installedView.viewId())
-            .lastPrimaryViewId(lastPrimaryViewId())
-            .status(status());
-        authenticator.sign(sendBuffer, 0, HEADER_LENGTH + JoinRequestEncoder.authTagEncodingOffset());
-        send(-1, HEADER_LENGTH + e.encodedLength());
+        publisher.joinRequest(random.nextLong(), nowNs, installedView == null ? View.NONE : installedView.viewId(),
+            lastPrimaryViewId(), status());
     }
 
     private void sendJoinRefused(final int target, final long targetIncarnation, final JoinRefusal reason)
     {
-        final int length = HEADER_LENGTH + joinRefusedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .targetNode(target)
-            .targetIncarnation(targetIncarnation)
-            .reason(reason)
-            .encodedLength();
-        send(target, length);
+        publisher.joinRefused(target, targetIncarnation, reason);
     }
 
     private void sendLeave()
     {
-        final int length = HEADER_LENGTH + leaveEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .viewId(installedView == null ? View.NONE : installedView.viewId())
-            .encodedLength();
-        send(-1, length);
+        publisher.leave(installedView == null ? View.NONE : installedView.viewId());
     }
 
     private void sendViewInstall(final int destination, final View view)
     {
-        final ViewInstallEncoder e = viewInstallEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .viewId(view.viewId())
-            .predecessorViewId(view.predecessorViewId())
-            .endSeq(view.endSeq())
-            .primary(view.isPrimary() ? BooleanType.TRUE : BooleanType.FALSE);
-        final ViewInstallEncoder.MembersEncoder members = e.membersCount(view.size());
-        for (int i = 0; i < view.size(); i++)
-        {
-            members.next().nodeId(view.memberId(i)).incarnation(view.memberIncarnation(i));
-        }
-        send(destination, HEADER_LENGTH + e.encodedLength());
+        publisher.viewInstall(destination, view);
     }
 
     private void sendFlushRequest(final FlushRound r)
     {
-        final FlushRequestEncoder e = flushRequestEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .ballot(r.ballot);
-        final FlushRequestEncoder.MembersEncoder members = e.membersCount(r.size);
-        for (int i = 0; i < r.size; i++)
-        {
-            members.next().nodeId(r.ids[i]).incarnation(r.incarnations[i]);
-        }
-        send(-1, HEADER_LENGTH + e.encodedLength());
+        publisher.flushRequest(r.ballot, r.ids, r.incarnations);
     }
 
     private void sendFlushState(final int proposer, final long ballot)
     {
-        final FlushStateEncoder e = flushStateEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .ballot(ballot)
-            .lastPrimaryViewId(lastPrimaryViewId())
-            .receivedSeq(lastPrimaryReceivedSeq())
-            .deliveredSeq(deliveredSeq)
-            .hasState(hasState ? BooleanType.TRUE : BooleanType.FALSE)
-            .acceptedBallot(acceptedValue == null ? View.NONE : acceptedBallot)
-            .acceptedViewId(acceptedValue == null ? View.NONE : acceptedValue.viewId())
-            .acceptedEndSeq(acceptedValue == null ? -1 : acceptedValue.endSeq())
-            .leaving(readyToLeave() ? BooleanType.TRUE : BooleanType.FALSE);
-        final View lp = lastPrimary == null || lastPrimary == bootstrapView ? null : lastPrimary;
-        final FlushStateEncoder.LastPrimaryMembersEncoder lpMembers =
-            e.lastPrimaryMembersCount(lp == null ? 0 : lp.size());
-        for (int i = 0; lp != null && i < lp.size(); i++)
-        {
-            lpMembers.next().nodeId(lp.memberId(i)).incarnation(lp.memberIncarnation(i));
-        }
-        final View acc = acceptedValue;
-        final FlushStateEncoder.AcceptedMembersEncoder accMembers =
-            e.acceptedMembersCount(acc == null ? 0 : acc.size());
-        for (int i = 0; acc != null && i < acc.size(); i++)
-        {
-            accMembers.next().nodeId(acc.memberId(i)).incarnation(acc.memberIncarnation(i));
-        }
-        send(proposer, HEADER_LENGTH + e.encodedLength());
+        publisher.flushState(proposer, ballot, lastPrimaryViewId(), lastPrimaryReceivedSeq(), deliveredSeq, hasState,
+            acceptedBallot, acceptedValue, lastPrimary == bootstrapView ? null : lastPrimary, readyToLeave());
     }
 
     private void sendFlushReject(final int proposer, final long ballot)
     {
-        final int length = HEADER_LENGTH + flushRejectEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .ballot(ballot)
-            .promisedBallot(promisedBallot)
-            .encodedLength();
-        send(proposer, length);
+        publisher.flushReject(proposer, ballot, promisedBallot);
     }
 
     private void sendFlushAccept(final FlushRound r)
     {
-        final View value = r.value;
-        final FlushAcceptEncoder e = flushAcceptEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .ballot(r.ballot)
-            .viewId(value.viewId())
-            .predecessorViewId(value.predecessorViewId())
-            .endSeq(value.endSeq())
-            .sourceNode(r.sourceNode);
-        final FlushAcceptEncoder.MembersEncoder members = e.membersCount(value.size());
-        for (int i = 0; i < value.size(); i++)
-        {
-            members.next().nodeId(value.memberId(i)).incarnation(value.memberIncarnation(i));
-        }
-        send(-1, HEADER_LENGTH + e.encodedLength());
+        publisher.flushAccept(r.ballot, r.value, r.sourceNode);
     }
 
     private void sendFlushAccepted(final int proposer, final long ballot)
     {
-        final int length = HEADER_LENGTH + flushAcceptedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .ballot(ballot)
-            .encodedLength();
-        send(proposer, length);
+        publisher.flushAccepted(proposer, ballot);
     }
 
     private void sendAck(final int coordinator)
     {
-        final int length = HEADER_LENGTH + ackEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .viewId(installedView.viewId())
-            .receivedSeq(receivedSeq)
-            .deliveredSeq(deliveredSeq)
-            .encodedLength();
-        send(coordinator, length);
+        publisher.ack(coordinator, installedView.viewId(), receivedSeq, deliveredSeq);
     }
 
     private void sendRetransmitRequest(final long viewId, final long from, final long to, final int target)
     {
-        counters.retransmitRequestsSent++;
-        final int length = HEADER_LENGTH + retransmitRequestEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .viewId(viewId)
-            .fromSeq(from)
-            .toSeq(to)
-            .targetNode(target)
-            .encodedLength();
-        send(target, length);
+        publisher.retransmitRequest(viewId, from, to, target);
     }
 
     private void sendStateRequest(final int target)
     {
-        final int length = HEADER_LENGTH + stateRequestEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .incarnation(incarnation)
-            .viewId(installedView.viewId())
-            .targetNode(target)
-            .encodedLength();
-        send(target, length);
+        publisher.stateRequest(target, installedView.viewId());
     }
 
     private void sendStateTransfer(final int target, final long targetIncarnation)
     {
         final int stateLength = stateHandler.takeSnapshot(deliveredSeq, snapshotBuffer, 0);
-        final StateTransferEncoder e = stateTransferEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .viewId(installedView.viewId())
-            .asOfSeq(deliveredSeq)
-            .targetNode(target)
-            .targetIncarnation(targetIncarnation);
-        final StateTransferEncoder.OriginsEncoder origins = e.originsCount(originTable.size());
-        originTable.forEach((id, inc, last) -> origins.next().nodeId(id).incarnation(inc).lastOriginSeq(last));
-        e.putState(snapshotBuffer, 0, stateLength);
-        counters.stateTransfersSent++;
-        send(target, HEADER_LENGTH + e.encodedLength());
+        publisher.stateTransfer(target, targetIncarnation, installedView.viewId(), deliveredSeq, originTable,
+            snapshotBuffer, stateLength);
     }
 
-    /**
-     * Send entries [from, to] present in the log as one SequencedBatch frame (fewer when they exceed the batch
-     * length; an empty batch when from > to announces the tail and stability).
-     *
-     * @return entries sent.
-     */
     private int sendEntries(final int destination, final long viewId, final long from, final long to, final long stable)
     {
-        int count = 0;
-        int bytes = HEADER_LENGTH + SequencedBatchEncoder.BLOCK_LENGTH + SequencedBatchEncoder.EntriesEncoder.HEADER_SIZE;
-        for (long seq = from; seq <= to && count < MAX_GROUP_COUNT; seq++)
-        {
-            if (!log.isPresent(seq))
-            {
-                break;
-            }
-            final int entryLength = SequencedBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + log.payloadLength(seq);
-            if (count > 0 && bytes + entryLength > maxBatchLength)
-            {
-                break;
-            }
-            bytes += entryLength;
-            count++;
-        }
-        if (count == 0 && from <= to)
-        {
-            return 0;
-        }
-        final SequencedBatchEncoder e = sequencedBatchEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .nodeId(nodeId)
-            .viewId(viewId)
-            .firstSeq(from)
-            .highestSeq(sequencerActive ? nextSeq - 1 : Math.max(highestKnownSeq, receivedSeq))
-            .stableSeq(stable);
-        final SequencedBatchEncoder.EntriesEncoder entries = e.entriesCount(count);
-        for (long seq = from; seq < from + count; seq++)
-        {
-            entries.next()
-                .originNode(log.originNode(seq))
-                .originIncarnation(log.originIncarnation(seq))
-                .originSeq(log.originSeq(seq))
-                .level(org.omnibus.codec.sbe.membership.DeliveryLevel.get(log.level(seq)))
-                .putPayload(log.payload(seq), 0, log.payloadLength(seq));
-        }
-        send(destination, HEADER_LENGTH + e.encodedLength());
-        return count;
+        return publisher.sequencedBatch(destination, viewId, log, from, to,
+            sequencerActive ? nextSeq - 1 : Math.max(highestKnownSeq, receivedSeq), stable, maxBatchLength);
     }
 
     private int sendSubmitBatch(final int coordinator, final long from)
     {
-        int count = 0;
-        int bytes = HEADER_LENGTH + SubmitBatchEncoder.BLOCK_LENGTH + SubmitBatchEncoder.EntriesEncoder.HEADER_SIZE;
-        for (long originSeq = from; outbox.contains(originSeq) && count < MAX_GROUP_COUNT; originSeq++)
-        {
-            final int entryLength = SubmitBatchEncoder.EntriesEncoder.sbeBlockLength() + 4 + outbox.length(originSeq);
-            if (count > 0 && bytes + entryLength > maxBatchLength)
-            {
-                break;
-            }
-            bytes += entryLength;
-            count++;
-        }
-        if (count == 0)
-        {
-            return 0;
-        }
-        final SubmitBatchEncoder e = submitBatchEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .originNode(nodeId)
-            .originIncarnation(incarnation)
-            .viewId(installedView.viewId());
-        final SubmitBatchEncoder.EntriesEncoder entries = e.entriesCount(count);
-        for (long originSeq = from; originSeq < from + count; originSeq++)
-        {
-            final MutableDirectBuffer payload = outbox.payload(originSeq);
-            entries.next()
-                .originSeq(originSeq)
-                .level(org.omnibus.codec.sbe.membership.DeliveryLevel.get(outbox.level(originSeq)))
-                .putPayload(payload, 0, outbox.length(originSeq));
-        }
-        send(coordinator, HEADER_LENGTH + e.encodedLength());
-        return count;
+        return publisher.submitBatch(coordinator, installedView.viewId(), outbox, from, maxBatchLength);
     }
 }

@@ -2,14 +2,16 @@ package org.omnibus.membership;
 
 /**
  * The states of a {@link Membership} state machine.
- * <pre>
- *   JOINING ──(install primary)──────────────▶ OPERATIONAL ◀──(install primary)── NON_PRIMARY
- *      │                                        │      ▲                               ▲
- *      └──(promise a round)──▶ FLUSHING ◀──(promise)┘      └──(install primary)──┘ (round without majority,
- *                                 │                                                 excluded from the primary)
- *                                 └────────────────────────────────────────────────┘
- *   any ──(leave completed, or excluded while leaving)──▶ LEFT
- * </pre>
+ * <ul>
+ *   <li>JOINING to OPERATIONAL: a primary view including the node is installed;</li>
+ *   <li>JOINING, OPERATIONAL or NON_PRIMARY to FLUSHING: the node promises a view-change round;</li>
+ *   <li>FLUSHING to OPERATIONAL: the round's primary view is installed;</li>
+ *   <li>FLUSHING to NON_PRIMARY: the round found no majority (a non-primary view is installed), or a primary view
+ *   without the node was installed;</li>
+ *   <li>OPERATIONAL or FLUSHING to NON_PRIMARY: the node learns it was excluded;</li>
+ *   <li>NON_PRIMARY to OPERATIONAL: a primary view including the node is installed (admitted again);</li>
+ *   <li>any state to LEFT: the leave completed.</li>
+ * </ul>
  */
 public enum MembershipState
 {

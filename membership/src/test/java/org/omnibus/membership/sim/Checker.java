@@ -86,7 +86,8 @@ final class Checker
         {
             violation(app.name() + " delivered " + entry + " in a view never installed as primary");
         }
-        final Long previous = stamps.computeIfAbsent(entry.viewId, v -> new HashMap<>()).putIfAbsent(entry.seq, entry.key);
+        final Long previous = stamps.computeIfAbsent(entry.viewId, v -> new HashMap<>())
+            .putIfAbsent(entry.seq, entry.key);
         if (previous != null && previous != entry.key)
         {
             violation(app.name() + " delivered " + entry + " but another process delivered " +

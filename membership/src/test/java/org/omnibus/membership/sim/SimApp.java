@@ -205,7 +205,9 @@ final class SimApp implements MembershipListener, StateTransferHandler
         int pos = offset + 4;
         for (int i = 0; i < count; i++)
         {
-            list.add(new Entry(buffer.getLong(pos, ByteOrder.LITTLE_ENDIAN), buffer.getLong(pos + 8, ByteOrder.LITTLE_ENDIAN),
+            list.add(new Entry(
+                buffer.getLong(pos, ByteOrder.LITTLE_ENDIAN),
+                buffer.getLong(pos + 8, ByteOrder.LITTLE_ENDIAN),
                 buffer.getLong(pos + 16, ByteOrder.LITTLE_ENDIAN), buffer.getByte(pos + 24) == 1));
             pos += 25;
         }

@@ -54,7 +54,7 @@ final class SimScenario
         dropRate = lossy ? new double[]{ 0.01, 0.03, 0.08, 0.15 }[r.nextInt(4)] : 0;
         duplicateRate = lossy ? new double[]{ 0, 0.02, 0.05 }[r.nextInt(3)] : 0;
         minDelayNs = TimeUnit.MICROSECONDS.toNanos(50 + r.nextInt(500));
-        jitterNs = lossy ? TimeUnit.MICROSECONDS.toNanos(r.nextInt(8000)) : TimeUnit.MICROSECONDS.toNanos(r.nextInt(300));
+        jitterNs = TimeUnit.MICROSECONDS.toNanos(lossy ? r.nextInt(8000) : r.nextInt(300));
         final boolean partitions = profile.equals("partitions") || profile.equals("chaos");
         meanPartitionGapNs = partitions ? ms(300 + r.nextInt(700)) : 0;
         final boolean crashes = profile.equals("crashes") || profile.equals("chaos");
@@ -90,7 +90,8 @@ final class SimScenario
             " faultEnd=" + faultEndNs / 1_000_000 + "ms drop=" + dropRate + " dup=" + duplicateRate +
             " jitter=" + jitterNs / 1000 + "us partitionGap=" + meanPartitionGapNs / 1_000_000 +
 "ms crashGap=" + meanCrashGapNs / 1_000_000 + "ms linkCutGap=" + meanLinkCutGapNs / 1_000_000 +
-            "ms pauseGap=" + meanPauseGapNs / 1_000_000 + "ms leaveGap=" + meanLeaveGapNs / 1_000_000 + "ms rate=" + submitsPerSecondPerNode +
+            "ms pauseGap=" + meanPauseGapNs / 1_000_000 + "ms leaveGap=" + meanLeaveGapNs / 1_000_000 +
+            "ms rate=" + submitsPerSecondPerNode +
             "/s safe=" + safeFraction + " log=" + logCapacity + " window=" + window +
             " hb=" + heartbeatIntervalNs / 1_000_000 + "ms suspicion=" + suspicionTimeoutNs / 1_000_000 + "ms}";
     }
