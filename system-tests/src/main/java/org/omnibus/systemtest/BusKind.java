@@ -9,12 +9,16 @@ import java.util.List;
  */
 public enum BusKind
 {
-    /** A private dbus-daemon with a generated session-like configuration (lets unrequested replies through). */
+    /**
+     * A private dbus-daemon with a generated session-like configuration. Its allow rules admit only requested
+     * replies, so a reply to a call never made is refused (with an AccessDenied error to its sender), but a second
+     * reply to a call already answered passes.
+     */
     DBUS_DAEMON("dbus-daemon", false),
 
     /**
-     * A private dbus-daemon whose policy denies unrequested replies ({@code send_requested_reply="false"} deny
-     * rules), as dbus-broker and Omnibus behave: the reference for reply handling.
+     * A private dbus-daemon whose policy also denies every unrequested reply ({@code send_requested_reply="false"}
+     * deny rules, which catch second replies too), as dbus-broker and Omnibus behave: the reference for Omnibus.
      */
     DBUS_DAEMON_STRICT("dbus-daemon-strict", true),
 
@@ -45,7 +49,7 @@ public enum BusKind
     }
 
     /**
-     * @return true when the bus drops replies that answer no pending call.
+     * @return true when the bus drops every reply that answers no pending call, a second reply to one call included.
      */
     public boolean rejectsUnrequestedReplies()
     {

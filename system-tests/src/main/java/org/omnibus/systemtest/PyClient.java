@@ -95,6 +95,44 @@ public final class PyClient implements AutoCloseable
         }
     }
 
+    /**
+     * Clients started together and closed together.
+     *
+     * @param clients the clients, in the order they were asked for.
+     */
+    public record Group(List<PyClient> clients) implements AutoCloseable
+    {
+        /**
+         * @param index which client.
+         * @return the client.
+         */
+        public PyClient get(final int index)
+        {
+            return clients.get(index);
+        }
+
+        /**
+         * Close every client.
+         */
+        public void close()
+        {
+            clients.forEach(PyClient::close);
+        }
+    }
+
+    /**
+     * Start several clients at once as a {@link Group}.
+     *
+     * @param bus    the bus.
+     * @param labels one per client.
+     * @return the group.
+     * @throws IOException if python cannot be started.
+     */
+    public static Group startGroup(final Bus bus, final String... labels) throws IOException
+    {
+        return new Group(startAll(bus, labels));
+    }
+
     private PyClient(final Bus bus, final String label) throws IOException
     {
         this.label = label;
@@ -125,6 +163,36 @@ public final class PyClient implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             client.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Start several clients at once (python starts slowly) and wait until all have said Hello.
+     *
+     * @param bus    the bus.
+     * @param labels one per client.
+     * @return the connected clients, in the order of the labels.
+     * @throws IOException if python cannot be started.
+     */
+    public static List<PyClient> startAll(final Bus bus, final String... labels) throws IOException
+    {
+        final List<PyClient> clients = new ArrayList<>();
+        try
+        {
+            for (final String label : labels)
+            {
+                clients.add(new PyClient(bus, label));
+            }
+            for (final PyClient client : clients)
+            {
+                client.uniqueName = client.await(line -> line.kind().equals("ready"), "ready").field(0);
+            }
+            return clients;
+        }
+        catch (final IOException | RuntimeException | Error ex)
+        {
+            clients.forEach(PyClient::close);
             throw ex;
         }
     }
