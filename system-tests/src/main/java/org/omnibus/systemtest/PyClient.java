@@ -310,6 +310,32 @@ public final class PyClient implements AutoCloseable
     }
 
     /**
+     * Emit a signal without waiting (the client handles commands in order, so a later command's answer shows that
+     * this one has been sent).
+     *
+     * @param destination unicast destination, or null to broadcast.
+     * @param path        object path.
+     * @param iface       interface.
+     * @param member      signal name.
+     * @param signature   body signature ("" for none).
+     * @param args        body values.
+     * @return the command id.
+     */
+    public int emitAsync(
+        final String destination, final String path, final String iface, final String member,
+        final String signature, final Object... args)
+    {
+        final Map<String, Object> command = command("emit");
+        command.put("dest", destination);
+        command.put("path", path);
+        command.put("iface", iface);
+        command.put("member", member);
+        command.put("sig", signature);
+        command.put("args", Arrays.asList(args));
+        return send(command);
+    }
+
+    /**
      * Emit a signal and wait until it has been handed to the bus connection.
      *
      * @param destination unicast destination, or null to broadcast.
@@ -323,14 +349,7 @@ public final class PyClient implements AutoCloseable
         final String destination, final String path, final String iface, final String member,
         final String signature, final Object... args)
     {
-        final Map<String, Object> command = command("emit");
-        command.put("dest", destination);
-        command.put("path", path);
-        command.put("iface", iface);
-        command.put("member", member);
-        command.put("sig", signature);
-        command.put("args", Arrays.asList(args));
-        final String id = Integer.toString(send(command));
+        final String id = Integer.toString(emitAsync(destination, path, iface, member, signature, args));
         await(line -> line.kind().equals("sent") && line.field(0).equals(id), "emit " + member);
     }
 
@@ -418,6 +437,26 @@ public final class PyClient implements AutoCloseable
     public Line awaitSignal(final Predicate<Line> condition, final String what)
     {
         return await(line -> line.kind().equals("signal") && condition.test(line), what);
+    }
+
+    /**
+     * Wait until at least {@code count} signals satisfying the condition have arrived.
+     *
+     * @param condition what to look for.
+     * @param count     how many.
+     * @param what      describes it for the failure message.
+     * @return all such signals so far.
+     */
+    public List<Line> awaitSignals(final Predicate<Line> condition, final int count, final String what)
+    {
+        final List<Line> found = new ArrayList<>();
+        Tests.await(() ->
+        {
+            found.clear();
+            signals().stream().filter(condition).forEach(found::add);
+            return found.size() >= count;
+        }, TIMEOUT, () -> label + ": " + count + " x " + what + "; printed " + snapshot() + "; stderr: " + stderr);
+        return found;
     }
 
     /**
