@@ -351,6 +351,17 @@ public final class WireClient implements AutoCloseable
     }
 
     /**
+     * Take the next message if one comes in time.
+     *
+     * @param timeout how long to wait.
+     * @return the message, {@link WireMessage#END_OF_STREAM} once the bus has closed the connection, or null.
+     */
+    public WireMessage poll(final Duration timeout)
+    {
+        return nextOrNull(timeout.toNanos());
+    }
+
+    /**
      * Take the next message.
      *
      * @return the message or {@link WireMessage#END_OF_STREAM}.
