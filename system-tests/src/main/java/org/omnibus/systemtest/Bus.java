@@ -52,7 +52,8 @@ public interface Bus extends AutoCloseable
 
     /**
      * Start a bus of the given kind in a directory the caller owns (typically a JUnit {@code @TempDir}); its socket
-     * and configuration go there, its log under the directory named by the {@code omnibus.systest.logs} property.
+     * and configuration go there, its log under the directory named by the {@code omnibus.systest.logs} property
+     * (an in-process node logs to the test's output instead).
      *
      * @param kind  which bus.
      * @param dir   an existing empty directory for the socket and configuration.
@@ -74,6 +75,9 @@ public interface Bus extends AutoCloseable
                 return ProcessBus.dbusDaemon(kind, config, socket, log);
 
             case OMNIBUS:
+                return new NodeBus(config, socket, dir.resolve("data"), log);
+
+            case OMNIBUS_PROCESS:
                 return ProcessBus.omnibus(config, socket, dir.resolve("data"), log);
 
             default:

@@ -16,7 +16,7 @@ public final class BusConfig
     public static final int MAX_MESSAGE_SIZE = 1024 * 1024;
 
     /** How long a connection may take to authenticate ({@code auth_timeout}), in milliseconds. */
-    public static final int AUTH_TIMEOUT_MS = 5_000;
+    public static final int AUTH_TIMEOUT_MS = 2_000;
 
     private BusConfig()
     {

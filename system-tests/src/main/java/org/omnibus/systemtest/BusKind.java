@@ -22,14 +22,20 @@ public enum BusKind
      */
     DBUS_DAEMON_STRICT("dbus-daemon-strict", true),
 
-    /** An Omnibus node given the same configuration file through its dbus-daemon compatible command line. */
-    OMNIBUS("omnibus", true);
+    /** An Omnibus node in the test JVM ({@code org.omnibus.node.Node}) given the same configuration file. */
+    OMNIBUS("omnibus", true),
+
+    /**
+     * An Omnibus node in a child JVM started with dbus-daemon's command line ({@code OmnibusMain --config-file=...
+     * --nofork --print-address=1}) and the same configuration file: the drop-in path.
+     */
+    OMNIBUS_PROCESS("omnibus-process", true);
 
     /** System property listing the kinds that bus-parameterised tests run against (comma-separated ids). */
     public static final String BUSES_PROP_NAME = "omnibus.systest.buses";
 
     /** Default of {@link #BUSES_PROP_NAME}. */
-    public static final String BUSES_DEFAULT = "dbus-daemon";
+    public static final String BUSES_DEFAULT = "dbus-daemon,omnibus";
 
     private final String id;
     private final boolean rejectsUnrequestedReplies;
@@ -71,7 +77,7 @@ public enum BusKind
             }
         }
         throw new IllegalArgumentException("unknown bus kind '" + id + "', expected one of dbus-daemon, " +
-            "dbus-daemon-strict, omnibus");
+            "dbus-daemon-strict, omnibus, omnibus-process");
     }
 
     /**

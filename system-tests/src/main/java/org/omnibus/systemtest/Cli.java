@@ -82,7 +82,8 @@ public final class Cli
     /**
      * Run a command against a bus.
      *
-     * @param bus     the bus ({@code DBUS_SESSION_BUS_ADDRESS} is set to it).
+     * @param bus     the bus ({@code DBUS_SESSION_BUS_ADDRESS} is set to it), or null for none (the variable is
+     *                removed, e.g. for dbus-run-session).
      * @param timeout how long it may run; it is killed then.
      * @param command the command line.
      * @return the result.
@@ -109,7 +110,7 @@ public final class Cli
         {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
             {
-                process.destroyForcibly().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                killTree(process);
                 throw new AssertionError("command did not finish within " + timeout.toMillis() + " ms: " +
                     String.join(" ", command) + "\nstdout: " + out.getNow("") + "\nstderr: " + err.getNow(""));
             }
@@ -118,14 +119,33 @@ public final class Cli
         }
         catch (final InterruptedException ex)
         {
-            process.destroyForcibly();
+            killTree(process);
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted running " + command, ex);
         }
         catch (final Exception ex)
         {
-            process.destroyForcibly();
+            killTree(process);
             throw new AssertionError("cannot collect the output of " + command, ex);
+        }
+    }
+
+    /**
+     * Kill a process and everything it started (e.g. the bus dbus-run-session spawned), and wait for it.
+     *
+     * @param process the process.
+     */
+    static void killTree(final Process process)
+    {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try
+        {
+            process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -134,11 +154,18 @@ public final class Cli
      * a client could find or start another bus are removed.
      *
      * @param builder the child's builder.
-     * @param bus     the bus.
+     * @param bus     the bus, or null to remove the variable.
      */
     public static void environment(final ProcessBuilder builder, final Bus bus)
     {
-        builder.environment().put("DBUS_SESSION_BUS_ADDRESS", bus.address());
+        if (bus == null)
+        {
+            builder.environment().remove("DBUS_SESSION_BUS_ADDRESS");
+        }
+        else
+        {
+            builder.environment().put("DBUS_SESSION_BUS_ADDRESS", bus.address());
+        }
         builder.environment().remove("DBUS_SYSTEM_BUS_ADDRESS");
         builder.environment().remove("DISPLAY");
         builder.environment().remove("DBUS_STARTER_ADDRESS");

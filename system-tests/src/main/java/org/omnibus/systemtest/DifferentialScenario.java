@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 /**
@@ -366,7 +367,8 @@ public final class DifferentialScenario
         call(actor, message, null);
     }
 
-    private void call(final Actor actor, final DBusMessageBuilder message, final Function<WireMessage, List<String>> render)
+    private void call(
+        final Actor actor, final DBusMessageBuilder message, final Function<WireMessage, List<String>> render)
         throws IOException
     {
         final long serial = send(actor, message);
@@ -390,7 +392,8 @@ public final class DifferentialScenario
         barrier();
     }
 
-    private WireMessage awaitReply(final Actor actor, final long serial, final Function<WireMessage, List<String>> render)
+    private WireMessage awaitReply(
+        final Actor actor, final long serial, final Function<WireMessage, List<String>> render)
     {
         return receiveUntil(actor, m -> (m.isReturn() || m.isError()) && m.replySerial() == serial, render,
             "reply to " + serial);
@@ -407,7 +410,7 @@ public final class DifferentialScenario
      */
     private WireMessage receiveUntil(
         final Actor actor,
-        final java.util.function.Predicate<WireMessage> condition,
+        final Predicate<WireMessage> condition,
         final Function<WireMessage, List<String>> render,
         final String what)
     {
@@ -420,7 +423,8 @@ public final class DifferentialScenario
             final WireMessage m = actor.client.poll(WAIT);
             if (m == null)
             {
-                transcript.add(actor.label, "<nothing more within " + WAIT.toMillis() + " ms, waiting for " + what + ">");
+                transcript.add(actor.label, "<nothing more within " + WAIT.toMillis() + " ms, waiting for " + what +
+                    ">");
                 return null;
             }
             if (m.isEndOfStream())
@@ -513,6 +517,10 @@ public final class DifferentialScenario
             for (int i = 0; i < interfaces.getLength(); i++)
             {
                 final Element iface = (Element)interfaces.item(i);
+                if (Transcript.OPTIONAL_INTERFACE.equals(iface.getAttribute("name")))
+                {
+                    continue;
+                }
                 final NodeList members = iface.getChildNodes();
                 lines.add("introspect interface " + iface.getAttribute("name"));
                 for (int j = 0; j < members.getLength(); j++)

@@ -69,18 +69,30 @@ final class ProcessBus implements Bus
     static ProcessBus omnibus(final Path config, final Path socket, final Path dataDir, final Path log)
         throws IOException
     {
+        final List<String> command = omnibusCommand();
+        command.add("--config-file=" + config);
+        command.add("--data-dir=" + dataDir);
+        command.add("--nofork");
+        command.add("--nopidfile");
+        command.add("--print-address=1");
+        return new ProcessBus(BusKind.OMNIBUS_PROCESS, command, socket, log);
+    }
+
+    /**
+     * The command that runs an Omnibus node in a child JVM from the test's classpath, as the {@code omnibus}
+     * launcher does from the built jar; options follow.
+     *
+     * @return java, its flags, the classpath and the main class.
+     */
+    static List<String> omnibusCommand()
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(childJvmFlags());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("org.omnibus.node.OmnibusMain");
-        command.add("--config-file=" + config);
-        command.add("--data-dir=" + dataDir);
-        command.add("--nofork");
-        command.add("--nopidfile");
-        command.add("--print-address=1");
-        return new ProcessBus(BusKind.OMNIBUS, command, socket, log);
+        return command;
     }
 
     /**
@@ -239,14 +251,14 @@ final class ProcessBus implements Bus
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        try
-        {
-            Files.deleteIfExists(socketPath);
-        }
-        catch (final IOException ignore)
-        {
-            // the owner's temporary directory goes anyway
-        }
+    }
+
+    /**
+     * @return the exit code once the process has ended (after {@link #close()}), else -1.
+     */
+    int exitCode()
+    {
+        return process.isAlive() ? -1 : process.exitValue();
     }
 
     public String toString()

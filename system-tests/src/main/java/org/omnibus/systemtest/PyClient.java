@@ -471,6 +471,26 @@ public final class PyClient implements AutoCloseable
     }
 
     /**
+     * Ask the client to close its bus connection and exit, and wait until it has.
+     */
+    public void exit()
+    {
+        if (process.isAlive())
+        {
+            final Map<String, Object> command = command("exit");
+            try
+            {
+                send(command);
+            }
+            catch (final UncheckedIOException ignore)
+            {
+                // already going
+            }
+            waitForExit();
+        }
+    }
+
+    /**
      * Kill the process (SIGKILL): the bus sees the connection drop without a goodbye.
      */
     public void kill()

@@ -124,8 +124,9 @@ public record WireMessage(
         {
             return "<end of stream>";
         }
-        return DBusProtocol.typeName(type) + " serial=" + serial + (replySerial != 0 ? " reply_serial=" + replySerial : "") +
-            " sender=" + sender + " dest=" + destination + " path=" + path + " iface=" + iface + " member=" + member +
+        return DBusProtocol.typeName(type) + " serial=" + serial +
+            (replySerial != 0 ? " reply_serial=" + replySerial : "") + " sender=" + sender + " dest=" + destination +
+            " path=" + path + " iface=" + iface + " member=" + member +
             (errorName != null ? " error=" + errorName : "") + " sig=" + signature + " body=" + body;
     }
 }

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The differential test: the same scripted scenario ({@link DifferentialScenario}) runs against the reference, a
  * private dbus-daemon that also refuses unrequested replies, and against the candidate named by
- * {@code omnibus.systest.candidate} (Omnibus once the node can be started); the transcripts must be equal. Both are
- * written to the bus log directory for inspection.
+ * {@code omnibus.systest.candidate} (default: Omnibus in-process); the transcripts must be equal. Both are written
+ * to the bus log directory for inspection.
  */
 @Timeout(180)
 class DifferentialTest
@@ -29,7 +29,7 @@ class DifferentialTest
     @Test
     void candidateBehavesAsTheReference() throws IOException
     {
-        final BusKind candidateKind = BusKind.fromId(System.getProperty(CANDIDATE_PROP_NAME, "dbus-daemon-strict"));
+        final BusKind candidateKind = BusKind.fromId(System.getProperty(CANDIDATE_PROP_NAME, "omnibus"));
         final Transcript reference = play(BusKind.DBUS_DAEMON_STRICT, "reference");
         final Transcript candidate = play(candidateKind, "candidate");
 

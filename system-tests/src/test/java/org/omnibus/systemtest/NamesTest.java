@@ -108,7 +108,7 @@ class NamesTest extends BusTest
                 "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.GetNameOwner",
                 "string:" + name).assertSuccess().stdout()).contains("string \"" + a.uniqueName() + "\"");
 
-            a.close();
+            a.exit();
             final String gone = nameOwnerChanged(name, a.uniqueName(), "");
             watcher.awaitSignal(line -> line.args().equals(gone), "the name freed");
             assertThat(nameOwnerChanges(watcher)).containsExactly(
