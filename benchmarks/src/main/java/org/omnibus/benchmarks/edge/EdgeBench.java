@@ -116,6 +116,9 @@ public final class EdgeBench implements Callable<Integer>
 
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private final List<RunResult> results = new ArrayList<>();
+    private static final int MAX_RESTARTS = 3;
+
+    private final List<String> restarts = new ArrayList<>();
     private boolean ownWorkDir;
     private long periodMs;
 
@@ -200,8 +203,8 @@ public final class EdgeBench implements Callable<Integer>
                 for (int i = 0; i < order.size(); i++)
                 {
                     final String label = order.get(Math.floorMod(i + run - 1, order.size()));
-                    final RunningBus bus = running.get(label);
-                    final RunResult result = bus.isAlive() ?
+                    final RunningBus bus = aliveOrRestarted(running, label, launchers);
+                    final RunResult result = bus != null && bus.isAlive() ?
                         runOnce(bus, workload, run) : RunResult.failed(label, workload, run, "bus not running");
                     if (record)
                     {
@@ -226,9 +229,9 @@ public final class EdgeBench implements Callable<Integer>
         {
             entry.getValue().close();
             open.remove(entry.getValue());
-            copyQuietly(workDir.resolve(entry.getKey()).resolve("bus.log"),
+            copyQuietly(entry.getValue().dir().resolve("bus.log"),
                 out.resolve("logs").resolve(entry.getKey() + "-bus.log"));
-            copyQuietly(workDir.resolve(entry.getKey()).resolve("journal.log"),
+            copyQuietly(entry.getValue().dir().resolve("journal.log"),
                 out.resolve("logs").resolve(entry.getKey() + "-journal.log"));
         }
 
@@ -246,6 +249,44 @@ public final class EdgeBench implements Callable<Integer>
         results.forEach(r -> csv.append(r.csv()).append('\n'));
         Files.writeString(out.resolve("runs.csv"), csv, StandardCharsets.UTF_8);
         return results.stream().allMatch(RunResult::ok) ? 0 : 2;
+    }
+
+    /**
+     * The bus, restarted in a new directory if its process has ended since the last run (a crash, or someone
+     * else's kill); every restart is logged and listed in the report.
+     */
+    private RunningBus aliveOrRestarted(
+        final Map<String, RunningBus> running, final String label, final RunningBus.Launchers launchers)
+    {
+        final RunningBus bus = running.get(label);
+        if (bus.isAlive())
+        {
+            return bus;
+        }
+        final int attempt = (int)restarts.stream().filter(r -> r.startsWith(label + ":")).count() + 1;
+        copyQuietly(bus.dir().resolve("bus.log"), out.resolve("logs").resolve(label + "-bus-died-" + attempt + ".log"));
+        final String note = label + ": ended (" + bus.exitText() + ") at " + Instant.now() + ", restarted";
+        restarts.add(note);
+        log("%s", note);
+        open.remove(bus);
+        bus.close();
+        if (attempt > MAX_RESTARTS)
+        {
+            return bus;
+        }
+        try
+        {
+            final Path dir = Files.createDirectories(workDir.resolve(label + "-" + (attempt + 1)));
+            final RunningBus restarted = RunningBus.start(RunningBus.Kind.ofLabel(label), dir, launchers);
+            open.add(restarted);
+            running.put(label, restarted);
+            return restarted;
+        }
+        catch (final IOException ex)
+        {
+            log("could not restart %s: %s", label, ex.getMessage());
+            return bus;
+        }
     }
 
     private List<Workload> workloads()
@@ -446,6 +487,11 @@ public final class EdgeBench implements Callable<Integer>
         if (!targets.isEmpty())
         {
             md.append("\nTargets (issue 3):\n").append(targets);
+        }
+        if (!restarts.isEmpty())
+        {
+            md.append("\nBus restarts (a bus found ended before a run; its log is in logs/):\n");
+            restarts.forEach(r -> md.append("- ").append(r).append('\n'));
         }
         final List<RunResult> failed = results.stream().filter(r -> !r.ok()).toList();
         if (!failed.isEmpty())

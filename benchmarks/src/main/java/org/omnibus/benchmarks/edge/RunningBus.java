@@ -73,13 +73,16 @@ public final class RunningBus implements AutoCloseable
     }
 
     private final Kind kind;
+    private final Path dir;
     private final ChildProcess process;
     private final String address;
     private final String version;
 
-    private RunningBus(final Kind kind, final ChildProcess process, final String address, final String version)
+    private RunningBus(
+        final Kind kind, final Path dir, final ChildProcess process, final String address, final String version)
     {
         this.kind = kind;
+        this.dir = dir;
         this.process = process;
         this.address = address;
         this.version = version;
@@ -134,7 +137,7 @@ public final class RunningBus implements AutoCloseable
         try
         {
             awaitHello(process, address);
-            return new RunningBus(kind, process, address, version(kind, launchers));
+            return new RunningBus(kind, dir, process, address, version(kind, launchers));
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -149,6 +152,14 @@ public final class RunningBus implements AutoCloseable
     public Kind kind()
     {
         return kind;
+    }
+
+    /**
+     * @return its directory (configuration, socket, bus.log, and journal.log for dbus-broker).
+     */
+    public Path dir()
+    {
+        return dir;
     }
 
     /**
@@ -173,6 +184,14 @@ public final class RunningBus implements AutoCloseable
     public boolean isAlive()
     {
         return process.isAlive();
+    }
+
+    /**
+     * @return how its process exited ("running" while it runs), e.g. "exit 143" after a SIGTERM to a JVM.
+     */
+    public String exitText()
+    {
+        return process.exitText();
     }
 
     /**
