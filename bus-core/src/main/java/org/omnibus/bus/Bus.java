@@ -1,13 +1,23 @@
 package org.omnibus.bus;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import org.omnibus.bus.driver.Driver;
 import org.omnibus.bus.match.MatchRegistry;
+import org.omnibus.bus.name.NameChange;
 import org.omnibus.bus.name.NameCommand;
 import org.omnibus.bus.name.NameRegistry;
+import org.omnibus.bus.name.NameRegistryState;
 import org.omnibus.bus.peer.Peer;
 import org.omnibus.bus.peer.PeerCredentials;
 import org.omnibus.bus.peer.PeerRegistry;
@@ -15,6 +25,9 @@ import org.omnibus.bus.policy.BusConfig;
 import org.omnibus.bus.reply.ReplyRegistry;
 import org.omnibus.bus.router.Router;
 import org.omnibus.bus.router.RoutingDecision;
+import org.omnibus.bus.wire.MalformedFrameException;
+import org.omnibus.bus.wire.NameCommandCodec;
+import org.omnibus.bus.wire.NameRegistrySnapshotCodec;
 
 /**
  * The D-Bus message bus as pure logic: what the edge calls. No sockets, no threads: the edge's agent calls in
@@ -29,7 +42,11 @@ import org.omnibus.bus.router.RoutingDecision;
  * </ol>
  * Name commands (Hello, RequestName, ReleaseName, disconnects) go through the context's
  * {@link org.omnibus.bus.name.NameCommandSink}: applied at once by default; a cluster orders them and calls
- * {@link #applyNameCommand(NameCommand)} on delivery.
+ * {@link #applyNameCommand(NameCommand)} on delivery, then drains the outbox as after any other call (every output
+ * names local recipients only: the caller's reply on its own node, signals to each node's own peers).
+ * <p>
+ * The replicated state is the name registry: {@link #takeSnapshot} and {@link #installSnapshot} are what the
+ * membership layer's state transfer calls (a node's {@code StateTransferHandler} delegates to them).
  */
 public final class Bus
 {
@@ -43,6 +60,8 @@ public final class Bus
     private final Driver driver;
     private final ReplyRegistry.NoReplyHandler noReplyHandler = this::onNoReply;
     private final Long2ObjectHashMap<Peer> remotePeers = new Long2ObjectHashMap<>();
+    private final NameCommandCodec commandCodec = new NameCommandCodec();
+    private final NameRegistrySnapshotCodec snapshotCodec = new NameRegistrySnapshotCodec();
     private BusConfig config;
 
     /**
@@ -228,6 +247,205 @@ public final class Bus
     public void applyNameCommand(final NameCommand command)
     {
         driver.apply(command);
+    }
+
+    /**
+     * Decode a name command delivered by the total order ({@link NameCommandCodec}) and apply it.
+     *
+     * @param buffer holding the payload.
+     * @param offset of its message header.
+     * @param length of the payload.
+     * @return the command applied.
+     * @throws MalformedFrameException when the payload is not a well-formed NameCommand (nothing applied; every
+     *                                 node rejects the same bytes the same way).
+     */
+    public NameCommand applyNameCommand(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final NameCommand command = commandCodec.decode(buffer, offset, length);
+        driver.apply(command);
+        return command;
+    }
+
+    /**
+     * Write the replicated state (the name registry) as a snapshot, for a node that lacks it: what a
+     * {@code StateTransferHandler.takeSnapshot} does.
+     *
+     * @param asOfSeq the last global sequence applied.
+     * @param buffer  to write into (an expandable buffer grows).
+     * @param offset  where to start.
+     * @return bytes written.
+     * @throws org.omnibus.bus.wire.SnapshotTooLargeException when the snapshot exceeds
+     *                                                        {@link BusContext#maxSnapshotLength()}.
+     */
+    public int takeSnapshot(final long asOfSeq, final MutableDirectBuffer buffer, final int offset)
+    {
+        return snapshotCodec.writeSnapshot(names, asOfSeq, buffer, offset, context.maxSnapshotLength());
+    }
+
+    /**
+     * Replace the replicated state with a snapshot another node took ({@code StateTransferHandler.installSnapshot})
+     * and reconcile this node's peers with it; see {@link #installState}.
+     *
+     * @param asOfSeq the last global sequence the snapshot includes (checked against the one inside it).
+     * @param buffer  holding the snapshot.
+     * @param offset  of the snapshot.
+     * @param length  of the snapshot.
+     * @return what changed and what the node must do next.
+     * @throws MalformedFrameException when the snapshot is malformed, inconsistent or of another sequence
+     *                                 (nothing changed).
+     */
+    public StateInstall installSnapshot(
+        final long asOfSeq, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final NameRegistrySnapshotCodec.Snapshot snapshot = snapshotCodec.decode(buffer, offset, length);
+        if (snapshot.asOfSeq() != asOfSeq)
+        {
+            throw new MalformedFrameException("NameRegistrySnapshot as of " + snapshot.asOfSeq() +
+                " installed as of " + asOfSeq);
+        }
+        try
+        {
+            return installState(asOfSeq, snapshot.state());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new MalformedFrameException("NameRegistrySnapshot: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Replace the name registry with a transferred state and reconcile this node with it, in this order: answer
+     * the Hello of local peers the state shows registered (their command was applied elsewhere before the
+     * snapshot); signal every primary-owner change between the old and the new state to local peers
+     * (NameOwnerChanged to subscribers, NameLost and NameAcquired to local owners); drop match rules naming
+     * vanished unique names; fail local calls waiting on vanished remote peers (NoReply); never hand out a
+     * connection id this node already registered (restart). Then drain the outbox.
+     *
+     * @param asOfSeq the last global sequence the state includes.
+     * @param state   the state.
+     * @return what changed and what the node must do next.
+     * @throws IllegalArgumentException when the state is inconsistent (nothing changed).
+     */
+    public StateInstall installState(final long asOfSeq, final NameRegistryState state)
+    {
+        final NameRegistryState before = names.exportState();
+        names.importState(state);
+        remotePeers.clear();
+
+        for (final Peer peer : peers.peers())
+        {
+            if (peer.state() == Peer.STATE_CONNECTED && peer.isHelloPending() && null != names.owner(peer.id()))
+            {
+                driver.completeHello(peer, peer.helloSerial());
+            }
+        }
+        final List<NameChange> changes = ownerChanges(before, state);
+        for (final NameChange change : changes)
+        {
+            driver.emitChange(change);
+        }
+
+        final Set<Long> after = new HashSet<>();
+        for (final NameRegistryState.OwnerState owner : state.owners())
+        {
+            after.add(owner.peerId());
+        }
+        for (final NameRegistryState.OwnerState owner : before.owners())
+        {
+            final long id = owner.peerId();
+            if (!after.contains(id))
+            {
+                driver.forgetUniqueName(PeerIds.uniqueName(id));
+                if (!peers.isLocalId(id))
+                {
+                    replies.onPeerGone(id, noReplyHandler);
+                }
+            }
+        }
+
+        final List<Peer> orphans = new ArrayList<>();
+        for (final Peer peer : peers.peers())
+        {
+            if (peer.state() == Peer.STATE_REGISTERED && null == names.owner(peer.id()))
+            {
+                orphans.add(peer);
+            }
+        }
+        final long[] unknown = state.owners().stream()
+            .mapToLong(NameRegistryState.OwnerState::peerId)
+            .filter(id -> peers.isLocalId(id) && null == peers.get(id))
+            .toArray();
+        final long highest = names.highestConnectionId(peers.nodeId());
+        if (highest != NameRegistry.NO_CONNECTION)
+        {
+            peers.advanceConnectionIds(highest + 1);
+        }
+        return new StateInstall(asOfSeq, List.copyOf(changes), List.copyOf(orphans), unknown);
+    }
+
+    /**
+     * The primary-owner changes from one state to another: unique names that appeared (by id), well-known names
+     * whose primary owner differs (sorted), unique names that vanished (by id).
+     */
+    static List<NameChange> ownerChanges(final NameRegistryState before, final NameRegistryState after)
+    {
+        final List<NameChange> changes = new ArrayList<>();
+        final Set<Long> idsBefore = new HashSet<>();
+        for (final NameRegistryState.OwnerState owner : before.owners())
+        {
+            idsBefore.add(owner.peerId());
+        }
+        final Set<Long> idsAfter = new HashSet<>();
+        for (final NameRegistryState.OwnerState owner : after.owners())
+        {
+            idsAfter.add(owner.peerId());
+            if (!idsBefore.contains(owner.peerId()))
+            {
+                final String unique = PeerIds.uniqueName(owner.peerId());
+                changes.add(new NameChange(unique, null, unique));
+            }
+        }
+
+        final Map<String, String> primaryBefore = primaries(before);
+        final Map<String, String> primaryAfter = primaries(after);
+        final List<String> wellKnown = new ArrayList<>(primaryBefore.keySet());
+        for (final String name : primaryAfter.keySet())
+        {
+            if (!primaryBefore.containsKey(name))
+            {
+                wellKnown.add(name);
+            }
+        }
+        wellKnown.sort(null);
+        for (final String name : wellKnown)
+        {
+            final String oldOwner = primaryBefore.get(name);
+            final String newOwner = primaryAfter.get(name);
+            if (!java.util.Objects.equals(oldOwner, newOwner))
+            {
+                changes.add(new NameChange(name, oldOwner, newOwner));
+            }
+        }
+
+        for (final NameRegistryState.OwnerState owner : before.owners())
+        {
+            if (!idsAfter.contains(owner.peerId()))
+            {
+                final String unique = PeerIds.uniqueName(owner.peerId());
+                changes.add(new NameChange(unique, unique, null));
+            }
+        }
+        return changes;
+    }
+
+    private static Map<String, String> primaries(final NameRegistryState state)
+    {
+        final Map<String, String> result = new HashMap<>();
+        for (final NameRegistryState.NameState name : state.names())
+        {
+            result.put(name.name(), PeerIds.uniqueName(name.queue().get(0).peerId()));
+        }
+        return result;
     }
 
     /**

@@ -47,6 +47,7 @@ public final class BusContext
     private NameCommandSink nameCommandSink;
     private ConfigReloader configReloader;
     private boolean clustered;
+    private int maxSnapshotLength = org.omnibus.bus.wire.NameRegistrySnapshotCodec.MAX_SNAPSHOT_LENGTH_DEFAULT;
 
     /**
      * Validate and fill defaults. Idempotent.
@@ -62,6 +63,10 @@ public final class BusContext
         if (nodeId < 0 || nodeId > 0xFFFF_FFFFL)
         {
             throw new IllegalStateException("nodeId out of range: " + nodeId);
+        }
+        if (maxSnapshotLength < 1)
+        {
+            throw new IllegalStateException("maxSnapshotLength must be >= 1: " + maxSnapshotLength);
         }
         if (null == busId)
         {
@@ -268,6 +273,30 @@ public final class BusContext
     public BusContext clustered(final boolean clustered)
     {
         this.clustered = clustered;
+        return this;
+    }
+
+    /**
+     * @return the largest name-registry snapshot {@link Bus#takeSnapshot} writes: what the cluster carries as one
+     * message (state transfer).
+     */
+    public int maxSnapshotLength()
+    {
+        return maxSnapshotLength;
+    }
+
+    /**
+     * The largest snapshot the cluster can carry in one message: Aeron's largest message (term length / 8, at most
+     * 16 MiB) less the membership's StateTransfer frame around it (48 bytes plus 20 per origin incarnation).
+     * Default {@link org.omnibus.bus.wire.NameRegistrySnapshotCodec#MAX_SNAPSHOT_LENGTH_DEFAULT}, for the
+     * transport's default 4 MiB term.
+     *
+     * @param maxSnapshotLength bytes, at least 1.
+     * @return this.
+     */
+    public BusContext maxSnapshotLength(final int maxSnapshotLength)
+    {
+        this.maxSnapshotLength = maxSnapshotLength;
         return this;
     }
 

@@ -338,9 +338,7 @@ public final class Driver
                 final Peer peer = peers.get(command.peerId());
                 if (null != peer && peer.state() == Peer.STATE_CONNECTED)
                 {
-                    peer.state(Peer.STATE_REGISTERED);
-                    peer.helloPending(false);
-                    emitter.unicast(peer, returnTo(peer, command.serial()).body("s", peer.uniqueName()), true);
+                    completeHello(peer, command.serial());
                 }
                 emitChange(change);
                 break;
@@ -423,6 +421,31 @@ public final class Driver
             default:
                 throw new IllegalArgumentException("unknown command " + command);
         }
+    }
+
+    /**
+     * A local peer's Hello took effect: it is registered; answer Hello with its unique name (NameOwnerChanged and
+     * NameAcquired follow from the change).
+     *
+     * @param peer   the peer, connected.
+     * @param serial Hello's serial.
+     */
+    public void completeHello(final Peer peer, final int serial)
+    {
+        peer.state(Peer.STATE_REGISTERED);
+        peer.helloPending(false);
+        emitter.unicast(peer, returnTo(peer, serial).body("s", peer.uniqueName()), true);
+    }
+
+    /**
+     * The name registry was replaced by a state transfer: drop the match rules that name a unique name that is
+     * gone, as a departure does.
+     *
+     * @param uniqueName a unique name no longer registered.
+     */
+    public void forgetUniqueName(final String uniqueName)
+    {
+        matches.removeReferencing(uniqueName);
     }
 
     private void unregister(final long peerId, final List<NameChange> changes)
@@ -612,6 +635,7 @@ public final class Driver
             return;
         }
         caller.helloPending(true);
+        caller.helloSerial(call.message().serial());
         call.deferred();
         sink.submit(NameCommand.register(caller.id(), caller.credentials(), call.message().serial()));
     }

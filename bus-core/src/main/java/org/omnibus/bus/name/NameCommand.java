@@ -1,11 +1,19 @@
 package org.omnibus.bus.name;
 
+import org.omnibus.bus.PeerIds;
 import org.omnibus.bus.peer.PeerCredentials;
 
 /**
  * A change to the name registry, as it travels through a {@link NameCommandSink}: applied at once on a single
  * node, replicated through the total order in a cluster so every node applies the same commands in the same
  * order. Carries what the apply step needs to answer the caller on its origin node.
+ * <p>
+ * Who answers what: applying a command on any node changes the registry identically and sends signals
+ * (NameOwnerChanged, NameLost, NameAcquired) to that node's own peers only; the reply to the driver call
+ * ({@link #answersCaller()}: Hello, RequestName, ReleaseName) is sent only on {@link #callerNode()}, the one node
+ * where the caller is connected. Every output of {@link org.omnibus.bus.Bus#outbox()} after an apply therefore
+ * names local recipients only, and a node never forwards any of it to the cluster. The wire form is
+ * {@link org.omnibus.bus.wire.NameCommandCodec}.
  *
  * @param kind          what to do.
  * @param peerId        the peer concerned (or the node id for {@link Kind#UNREGISTER_NODE}).
@@ -33,6 +41,24 @@ public record NameCommand(
         UNREGISTER_NODE,
         /** BecomeMonitor: release all the peer's names in join order, the unique name first. */
         BECOME_MONITOR
+    }
+
+    /**
+     * @return true for the commands of a driver call whose reply the apply step sends (REGISTER, REQUEST_NAME,
+     * RELEASE_NAME): on {@link #callerNode()} only.
+     */
+    public boolean answersCaller()
+    {
+        return kind == Kind.REGISTER || kind == Kind.REQUEST_NAME || kind == Kind.RELEASE_NAME;
+    }
+
+    /**
+     * @return the node where the peer concerned is connected (the origin of its commands; the node id in the high
+     * 32 bits of {@link #peerId()}), or {@link PeerIds#NONE} for UNREGISTER_NODE, which any node may submit.
+     */
+    public long callerNode()
+    {
+        return kind == Kind.UNREGISTER_NODE ? PeerIds.NONE : PeerIds.nodeId(peerId);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.omnibus.bus.name;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.omnibus.bus.DBusNames;
 import org.omnibus.bus.PeerIds;
@@ -24,12 +25,21 @@ import org.omnibus.bus.util.CharSequenceMap;
  * <p>
  * The registry holds the owners of every node (peers are known by id, see {@link PeerIds}); it holds both unique
  * names (registered at Hello) and well-known names. Validation of names and policy checks are the caller's job.
+ * It also remembers, per node, the highest connection id ever registered, so that a restarted node never hands
+ * out a unique name again ({@link #highestConnectionId(long)}).
+ * <p>
+ * {@link #exportState()} and {@link #importState(NameRegistryState)} move the whole state to another node (state
+ * transfer); the imported registry answers every later command exactly as the original would.
  */
 public final class NameRegistry implements NameOwnershipView
 {
     private final CharSequenceMap<Name> names = new CharSequenceMap<>(64);
     private final Long2ObjectHashMap<Owner> owners = new Long2ObjectHashMap<>();
+    private final Long2LongHashMap highestConnectionIds = new Long2LongHashMap(NO_CONNECTION);
     private int wellKnownCount;
+
+    /** {@link #highestConnectionId(long)} of a node that never registered a peer. */
+    public static final long NO_CONNECTION = -1L;
 
     /**
      * A registered peer as the name registry knows it.
@@ -167,6 +177,11 @@ public final class NameRegistry implements NameOwnershipView
         }
         final Owner owner = new Owner(id, credentials);
         owners.put(id, owner);
+        final long nodeId = PeerIds.nodeId(id);
+        if (PeerIds.connectionId(id) > highestConnectionIds.get(nodeId))
+        {
+            highestConnectionIds.put(nodeId, PeerIds.connectionId(id));
+        }
         final Name name = new Name(owner.uniqueName);
         names.put(name.name, name);
         addOwner(name, owner, 0);
@@ -512,8 +527,9 @@ public final class NameRegistry implements NameOwnershipView
     }
 
     /**
-     * A canonical text form of the whole state: every name sorted with its queue (owner and flags) and every
-     * owner's joined names in order. Two registries are in the same state exactly when their dumps are equal.
+     * A canonical text form of the whole state: every name sorted with its queue (owner and flags), every
+     * owner's joined names in order, and every node's highest registered connection id. Two registries are in the
+     * same state exactly when their dumps are equal (credentials aside: compare {@link #exportState()} for them).
      *
      * @return the dump.
      */
@@ -542,7 +558,169 @@ public final class NameRegistry implements NameOwnershipView
             }
             sb.append('\n');
         }
+        for (final NameRegistryState.NodeCounter counter : nodeCounters())
+        {
+            sb.append("node ").append(counter.nodeId()).append(" highest connection ")
+                .append(counter.highestConnectionId()).append('\n');
+        }
         return sb.toString();
+    }
+
+    /**
+     * @param nodeId a node id.
+     * @return the highest connection id of that node ever registered here (replicated: the same on every node),
+     * or {@link #NO_CONNECTION}. Unregistering does not lower it.
+     */
+    public long highestConnectionId(final long nodeId)
+    {
+        return highestConnectionIds.get(nodeId);
+    }
+
+    /**
+     * The whole state as values in canonical order (control path: allocates). Equal states export equal values.
+     *
+     * @return the state.
+     * @throws IllegalStateException if a name that looks unique is not a peer's own unique name (the caller broke
+     *                               the contract of {@link #requestName}).
+     */
+    public NameRegistryState exportState()
+    {
+        final List<Owner> sortedOwners = new ArrayList<>(owners.values());
+        sortedOwners.sort((a, b) -> Long.compareUnsigned(a.id, b.id));
+        final List<NameRegistryState.OwnerState> ownerStates = new ArrayList<>(sortedOwners.size());
+        for (final Owner owner : sortedOwners)
+        {
+            final List<String> joined = new ArrayList<>(owner.owned.size());
+            for (final Name n : owner.owned)
+            {
+                joined.add(n.name);
+            }
+            ownerStates.add(new NameRegistryState.OwnerState(owner.id, owner.credentials, joined));
+        }
+
+        final List<String> keys = names.keys();
+        keys.sort(null);
+        final List<NameRegistryState.NameState> nameStates = new ArrayList<>(wellKnownCount);
+        for (final String key : keys)
+        {
+            final Name entry = names.get(key);
+            if (DBusNames.isUniqueName(key))
+            {
+                final Owner owner = entry.primary();
+                if (entry.queue.size() != 1 || !owner.uniqueName.equals(key) || entry.queue.get(0).flags != 0)
+                {
+                    throw new IllegalStateException("unique name " + key + " is not its owner's alone");
+                }
+                continue;
+            }
+            final List<NameRegistryState.QueueEntry> queue = new ArrayList<>(entry.queue.size());
+            for (final Ownership o : entry.queue)
+            {
+                queue.add(new NameRegistryState.QueueEntry(o.owner.id, o.flags));
+            }
+            nameStates.add(new NameRegistryState.NameState(key, queue));
+        }
+        return new NameRegistryState(nodeCounters(), ownerStates, nameStates);
+    }
+
+    /**
+     * Replace the whole state with an exported one (state transfer). The state is checked first (every reference
+     * resolves, queues and joined lists agree, no duplicates, no owner above its node's counter); when it is
+     * inconsistent nothing changes.
+     *
+     * @param state the state to take.
+     * @throws IllegalArgumentException describing the first inconsistency.
+     */
+    public void importState(final NameRegistryState state)
+    {
+        final NameRegistry fresh = new NameRegistry();
+        fresh.load(state);
+        try
+        {
+            fresh.verify();
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new IllegalArgumentException("inconsistent state: " + ex.getMessage(), ex);
+        }
+        names.clear();
+        owners.clear();
+        highestConnectionIds.clear();
+        fresh.names.forEach(names::put);
+        fresh.owners.forEachLong(owners::put);
+        fresh.highestConnectionIds.forEachLong(highestConnectionIds::put);
+        wellKnownCount = fresh.wellKnownCount;
+    }
+
+    private void load(final NameRegistryState state)
+    {
+        for (final NameRegistryState.NodeCounter counter : state.nodes())
+        {
+            final long nodeId = counter.nodeId();
+            final long highest = counter.highestConnectionId();
+            require(nodeId >= 0 && nodeId <= 0xFFFF_FFFFL, "node id out of range: ", nodeId);
+            require(highest >= 0 && highest <= 0xFFFF_FFFFL, "connection id out of range: ", highest);
+            require(!highestConnectionIds.containsKey(nodeId), "node listed twice: ", nodeId);
+            highestConnectionIds.put(nodeId, highest);
+        }
+        for (final NameRegistryState.OwnerState o : state.owners())
+        {
+            final long id = o.peerId();
+            require(!owners.containsKey(id), "peer listed twice: ", PeerIds.uniqueName(id));
+            require(PeerIds.connectionId(id) <= highestConnectionIds.get(PeerIds.nodeId(id)),
+                "peer above its node's highest connection id: ", PeerIds.uniqueName(id));
+            final Owner owner = new Owner(id, o.credentials());
+            owners.put(id, owner);
+            final Name unique = new Name(owner.uniqueName);
+            unique.queue.add(new Ownership(owner, 0));
+            names.put(unique.name, unique);
+        }
+        for (final NameRegistryState.NameState n : state.names())
+        {
+            final String key = n.name();
+            require(null != key && !key.isEmpty() && !DBusNames.isUniqueName(key), "not a well-known name: ", key);
+            require(!names.containsKey(key), "name listed twice: ", key);
+            require(!n.queue().isEmpty(), "name without owner: ", key);
+            final Name entry = new Name(key);
+            for (final NameRegistryState.QueueEntry q : n.queue())
+            {
+                final Owner owner = owners.get(q.peerId());
+                require(null != owner, "queue of " + key + " names an unknown peer: ", PeerIds.uniqueName(q.peerId()));
+                require(entry.indexOf(owner) < 0, "queue of " + key + " names twice: ", owner.uniqueName);
+                entry.queue.add(new Ownership(owner, q.flags()));
+            }
+            names.put(key, entry);
+            wellKnownCount++;
+        }
+        for (final NameRegistryState.OwnerState o : state.owners())
+        {
+            final Owner owner = owners.get(o.peerId());
+            for (final String joined : o.joined())
+            {
+                final Name entry = null == joined ? null : names.get(joined);
+                require(null != entry && entry.indexOf(owner) >= 0,
+                    owner.uniqueName + " joined a name it is not queued for: ", joined);
+                require(!owner.owned.contains(entry), owner.uniqueName + " joined twice: ", joined);
+                owner.owned.add(entry);
+            }
+        }
+    }
+
+    private static void require(final boolean condition, final String message, final Object value)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException(message + value);
+        }
+    }
+
+    private List<NameRegistryState.NodeCounter> nodeCounters()
+    {
+        final List<NameRegistryState.NodeCounter> result = new ArrayList<>(highestConnectionIds.size());
+        highestConnectionIds.forEachLong(
+            (nodeId, highest) -> result.add(new NameRegistryState.NodeCounter(nodeId, highest)));
+        result.sort((a, b) -> Long.compare(a.nodeId(), b.nodeId()));
+        return result;
     }
 
     /**

@@ -27,6 +27,7 @@ public final class Peer
     private PolicySnapshot policy;
     private int state = STATE_CONNECTED;
     private boolean helloPending;
+    private int helloSerial;
     private boolean unixFdsEnabled;
     private boolean outgoingQueueFull;
     private long stamp;
@@ -136,6 +137,23 @@ public final class Peer
     public void helloPending(final boolean helloPending)
     {
         this.helloPending = helloPending;
+    }
+
+    /**
+     * @return the serial of the Hello call in flight (valid while {@link #isHelloPending()}), so a node that learns
+     * of the registration from a state transfer rather than from the command can still answer it.
+     */
+    public int helloSerial()
+    {
+        return helloSerial;
+    }
+
+    /**
+     * @param helloSerial the serial of the Hello call in flight.
+     */
+    public void helloSerial(final int helloSerial)
+    {
+        this.helloSerial = helloSerial;
     }
 
     /**

@@ -40,6 +40,28 @@ public final class PeerRegistry
     }
 
     /**
+     * @return the connection id the next {@link #connect} hands out.
+     */
+    public long nextConnectionId()
+    {
+        return nextConnectionId;
+    }
+
+    /**
+     * Never hand out a connection id below {@code connectionId} (after a state transfer showed that this node id
+     * already registered peers up to {@code connectionId - 1}, e.g. in an earlier run). Never moves back.
+     *
+     * @param connectionId the lowest connection id to hand out from now on.
+     */
+    public void advanceConnectionIds(final long connectionId)
+    {
+        if (connectionId > nextConnectionId)
+        {
+            nextConnectionId = connectionId;
+        }
+    }
+
+    /**
      * Add an authenticated connection.
      *
      * @param credentials its credentials.
