@@ -318,8 +318,11 @@ public final class Bus
      * the Hello of local peers the state shows registered (their command was applied elsewhere before the
      * snapshot); signal every primary-owner change between the old and the new state to local peers
      * (NameOwnerChanged to subscribers, NameLost and NameAcquired to local owners); drop match rules naming
-     * vanished unique names; fail local calls waiting on vanished remote peers (NoReply); never hand out a
-     * connection id this node already registered (restart). Then drain the outbox.
+     * vanished unique names; fail local calls waiting on vanished remote peers (NoReply); make monitors of local
+     * peers whose BecomeMonitor took effect; list the other local peers that vanished (orphans); never hand out
+     * a connection id this node already registered (restart). Then drain the outbox. Replies to RequestName and
+     * ReleaseName calls whose command took effect before the snapshot but was not delivered here are not sent
+     * (the snapshot does not hold results).
      *
      * @param asOfSeq the last global sequence the state includes.
      * @param state   the state.
@@ -366,7 +369,8 @@ public final class Bus
         final List<Peer> orphans = new ArrayList<>();
         for (final Peer peer : peers.peers())
         {
-            if (peer.state() == Peer.STATE_REGISTERED && null == names.owner(peer.id()))
+            if (peer.state() == Peer.STATE_REGISTERED && null == names.owner(peer.id()) &&
+                !driver.completeMonitor(peer.id()))
             {
                 orphans.add(peer);
             }

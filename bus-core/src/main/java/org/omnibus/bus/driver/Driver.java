@@ -393,18 +393,7 @@ public final class Driver
             {
                 names.unregisterInJoinOrder(command.peerId(), changes);
                 emitChanges(changes);
-                final List<MatchRule> rules = pendingMonitorRules.remove(command.peerId());
-                final Peer peer = peers.get(command.peerId());
-                if (null != peer && null != rules && peer.state() == Peer.STATE_REGISTERED)
-                {
-                    matches.removeAll(peer);
-                    peer.state(Peer.STATE_MONITOR);
-                    for (final MatchRule rule : rules)
-                    {
-                        matches.addMonitorRule(peer, rule);
-                    }
-                    LOG.info("Connection {} ({}) became a monitor.", peer.uniqueName(), peer.loginfo());
-                }
+                completeMonitor(command.peerId());
                 if (null != unregisterListener)
                 {
                     unregisterListener.accept(command.peerId());
@@ -435,6 +424,31 @@ public final class Driver
         peer.state(Peer.STATE_REGISTERED);
         peer.helloPending(false);
         emitter.unicast(peer, returnTo(peer, serial).body("s", peer.uniqueName()), true);
+    }
+
+    /**
+     * A local peer's BecomeMonitor took effect (its names are released): it becomes a monitor with the rules it
+     * asked for.
+     *
+     * @param peerId the peer.
+     * @return true when a local registered peer was waiting to become a monitor and now is one.
+     */
+    public boolean completeMonitor(final long peerId)
+    {
+        final List<MatchRule> rules = pendingMonitorRules.remove(peerId);
+        final Peer peer = peers.get(peerId);
+        if (null != peer && null != rules && peer.state() == Peer.STATE_REGISTERED)
+        {
+            matches.removeAll(peer);
+            peer.state(Peer.STATE_MONITOR);
+            for (final MatchRule rule : rules)
+            {
+                matches.addMonitorRule(peer, rule);
+            }
+            LOG.info("Connection {} ({}) became a monitor.", peer.uniqueName(), peer.loginfo());
+            return true;
+        }
+        return false;
     }
 
     /**

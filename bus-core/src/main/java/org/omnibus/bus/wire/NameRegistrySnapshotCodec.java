@@ -307,9 +307,12 @@ public final class NameRegistrySnapshotCodec
         final long[] peerIds = new long[ownerCount];
         final PeerCredentials[] credentials = new PeerCredentials[ownerCount];
         final long[][] joinedIndexes = new long[ownerCount][];
-        int i = 0;
-        for (final NameRegistrySnapshotDecoder.OwnersDecoder owner : d.owners())
+        final NameRegistrySnapshotDecoder.OwnersDecoder owner = d.owners();
+        for (int i = 0; i < ownerCount; i++)
         {
+            // entries hold nested groups and data: each one's block is checked where it starts
+            FrameReader.need(d.limit(), owner.actingBlockLength(), end, WHAT + " owner #" + i);
+            owner.next();
             peerIds[i] = owner.peerId();
             final String what = WHAT + " owner " + PeerIds.uniqueName(peerIds[i]);
             final int parts = owner.credentialParts().getRaw();
@@ -374,17 +377,18 @@ public final class NameRegistrySnapshotCodec
             {
                 credentials[i] = new PeerCredentials(uid, gids, pid, command, label);
             }
-            i++;
         }
 
         final int nameCount = FrameReader.group(buffer, d.limit(), end,
             NameRegistrySnapshotDecoder.WellKnownNamesDecoder.sbeBlockLength(), WHAT + " names");
         final String[] nameStrings = new String[nameCount];
         final List<List<NameRegistryState.QueueEntry>> queues = new ArrayList<>(nameCount);
-        int k = 0;
-        for (final NameRegistrySnapshotDecoder.WellKnownNamesDecoder name : d.wellKnownNames())
+        final NameRegistrySnapshotDecoder.WellKnownNamesDecoder name = d.wellKnownNames();
+        for (int k = 0; k < nameCount; k++)
         {
             final String what = WHAT + " name #" + k;
+            FrameReader.need(d.limit(), name.actingBlockLength(), end, what);
+            name.next();
             FrameReader.group(buffer, d.limit(), end,
                 NameRegistrySnapshotDecoder.WellKnownNamesDecoder.QueueDecoder.sbeBlockLength(), what + " queue");
             final List<NameRegistryState.QueueEntry> queue = new ArrayList<>();
@@ -407,7 +411,7 @@ public final class NameRegistrySnapshotCodec
                 throw new MalformedFrameException(what + " is not a valid well-known name: " + text);
             }
             name.skipName();
-            nameStrings[k++] = text;
+            nameStrings[k] = text;
         }
         if (d.limit() != end)
         {
