@@ -114,6 +114,7 @@ public final class DifferentialScenario
         driverAnswers(a);
         matchesAndSignals(a, b, c, s);
         calls(w, a, b, s);
+        edgeCases(a, b, c);
 
         step("disconnect hands a queued name over");
         final Actor d = connect("D");
@@ -300,6 +301,53 @@ public final class DifferentialScenario
         awaitCall(s);
         disconnect(s, w);
         call(a, service(SERVICE, "Echo").body("s", "anyone?"));
+    }
+
+    private void edgeCases(final Actor a, final Actor b, final Actor c) throws IOException
+    {
+        step("driver call without reply expected");
+        send(a, driver("RequestName").flags(DBusProtocol.FLAG_NO_REPLY_EXPECTED)
+            .body("su", "org.omnibus.Diff.Quiet", 0));
+        barrier();
+        call(a, driver("GetNameOwner").body("s", "org.omnibus.Diff.Quiet"));
+
+        step("unicast signal to a well-known name");
+        emit(b, DBusMessageBuilder.signal("/org/omnibus/diff", DIFF_IFACE, "ToName")
+            .destination("org.omnibus.Diff.Quiet").body("s", "x"));
+
+        step("unicast signal to a name nobody owns");
+        emit(b, DBusMessageBuilder.signal("/org/omnibus/diff", DIFF_IFACE, "ToNobody").destination(NOBODY));
+
+        step("signal addressed to the driver");
+        emit(b, DBusMessageBuilder.signal("/org/omnibus/diff", DIFF_IFACE, "ToDriver").destination(WireClient.DRIVER));
+
+        step("call with NO_AUTO_START to a name nobody owns");
+        call(b, DBusMessageBuilder.methodCall(NOBODY, "/org/omnibus/diff", DIFF_IFACE, "Anything")
+            .flags(DBusProtocol.FLAG_NO_AUTO_START));
+
+        step("forged sender is replaced");
+        emit(b, DBusMessageBuilder.signal("/org/omnibus/diff", DIFF_IFACE, "Forged").destination(c.uniqueName)
+            .sender(":1.4242").body("s", "x"));
+
+        step("unknown header field");
+        emit(b, DBusMessageBuilder.signal("/org/omnibus/diff", DIFF_IFACE, "Unknown").destination(c.uniqueName)
+            .unknownField(42, "s", "extra").body("s", "x"));
+
+        step("reply addressed to the driver");
+        send(b, DBusMessageBuilder.methodReturn(1).destination(WireClient.DRIVER));
+        barrier();
+
+        step("error addressed to the driver");
+        send(b, DBusMessageBuilder.error(1, "org.omnibus.Diff.Error.ToDriver").destination(WireClient.DRIVER));
+        barrier();
+
+        step("call to the driver on the org.freedesktop.DBus.Local interface");
+        call(b, DBusMessageBuilder.methodCall(WireClient.DRIVER, WireClient.DRIVER_PATH, "org.example.Local", "Ping"));
+
+        step("empty match rule matches everything");
+        call(c, driver("AddMatch").body("s", ""));
+        emit(b, DBusMessageBuilder.signal("/any", "org.omnibus.Any", "Thing").body("s", "everything"));
+        call(c, driver("RemoveMatch").body("s", ""));
     }
 
     private static DBusMessageBuilder driver(final String member)
