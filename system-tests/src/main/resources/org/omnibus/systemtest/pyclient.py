@@ -8,7 +8,8 @@ Connects to the bus at ADDRESS (dbus.bus.BusConnection, so Hello is done), print
 line on stdout, fields separated by tabs, values as JSON:
 
   {"id": N, "op": "call", "dest": D, "path": P, "iface": I, "member": M, "sig": S, "args": [...],
-   "no_reply": false}
+   "no_reply": false}        (an argument "fd:PATH" passes a file descriptor open on PATH; one received is
+                              printed as "fd:INODE")
       -> reply<TAB>N<TAB>SIG<TAB>ARGS   or   error<TAB>N<TAB>ERROR_NAME<TAB>ARGS
   {"id": N, "op": "emit", "path": P, "iface": I, "member": M, "sig": S, "args": [...], "dest": D?}
       -> sent<TAB>N
@@ -36,7 +37,14 @@ from gi.repository import GLib
 
 
 def plain(value):
-    """A dbus-python value as plain JSON data (variants are unwrapped, dict keys become strings)."""
+    """A dbus-python value as plain JSON data (variants are unwrapped, dict keys become strings, a file descriptor
+    becomes "fd:INODE" of the file it refers to)."""
+    if isinstance(value, dbus.types.UnixFd):
+        fd = value.take()
+        try:
+            return "fd:%d" % os.fstat(fd).st_ino
+        finally:
+            os.close(fd)
     if isinstance(value, dbus.Boolean):
         return bool(value)
     if isinstance(value, (dbus.Byte, dbus.Int16, dbus.UInt16, dbus.Int32, dbus.UInt32, dbus.Int64,
@@ -162,7 +170,18 @@ class Client:
     @staticmethod
     def fill(message, cmd):
         if cmd.get("sig"):
-            message.append(*cmd.get("args", []), signature=cmd["sig"])
+            message.append(*[Client.arg(a) for a in cmd.get("args", [])], signature=cmd["sig"])
+
+    @staticmethod
+    def arg(value):
+        """A command argument: the string "fd:PATH" passes a file descriptor open on PATH."""
+        if isinstance(value, str) and value.startswith("fd:"):
+            fd = os.open(value[3:], os.O_RDONLY)
+            try:
+                return dbus.types.UnixFd(fd)
+            finally:
+                os.close(fd)
+        return value
 
     def on_reply(self, ident, reply):
         if reply.get_type() == dbus.lowlevel.MESSAGE_TYPE_ERROR:

@@ -6,6 +6,8 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.omnibus.codec.dbus.DBusMessageBuilder;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +145,23 @@ class CallsTest extends BusTest
 
         service.await(line -> line.kind().equals("call") && line.args().equals("[\"fire and forget\"]"),
             "the call without reply");
+    }
+
+    @Test
+    void fileDescriptorsPassThroughTheBus() throws IOException
+    {
+        final Path file = Files.writeString(tempDir.resolve(kind.id() + "-passed-fd"), "passed");
+        final String inode = "fd:" + Files.getAttribute(file, "unix:ino");
+        try (PyClient caller = PyClient.start(bus, "caller"))
+        {
+            final PyClient.Line reply = caller.call(SERVICE, PATH, IFACE, "Echo", "hs", "fd:" + file, "with an fd");
+
+            assertThat(reply.kind()).as("%s", reply).isEqualTo("reply");
+            assertThat(reply.args()).as("the fd came back referring to the same file")
+                .isEqualTo(Json.write(List.of(inode, "with an fd")));
+            assertThat(service.await(line -> line.kind().equals("call") && line.args().contains("with an fd"),
+                "the call with an fd").args()).isEqualTo(Json.write(List.of(inode, "with an fd")));
+        }
     }
 
     @Test
