@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.omnibus.codec.sbe.membership.FlushAcceptDecoder;
+import org.omnibus.codec.sbe.membership.MessageHeaderDecoder;
 import org.omnibus.membership.DeliveryLevel;
 import org.omnibus.membership.Membership;
 import org.omnibus.membership.MembershipContext;
@@ -79,6 +81,7 @@ final class Simulation
         /** {@inheritDoc} */
         public void sendToAll(final DirectBuffer buffer, final int offset, final int length)
         {
+            observeProposal(buffer, offset);
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
             for (final Node to : nodes)
@@ -114,6 +117,7 @@ final class Simulation
     private final SplittableRandom nodeSeeds;
     private final UnsafeBuffer frameBuffer = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer payloadBuffer = new UnsafeBuffer(new byte[4096]);
+    private final List<View> proposedValues = new ArrayList<>();
     private final int[] group;
     private final boolean[][] cut;
     private final boolean trace;
@@ -500,8 +504,10 @@ final class Simulation
 
     /**
      * A crash is allowed only if a primary view can still form afterwards: for every live node's last primary view
-     * and accepted value, a majority of its members stays up (with the same incarnation) and one of them holds the
-     * state. Before any primary view exists, nothing may crash (the founders' majority is needed).
+     * and accepted value, and every value proposed for a successor not yet decided, a majority of its members stays
+     * up (with the same incarnation) and one of them holds the state. Before any primary view exists, nothing may
+     * crash (the founders' majority is needed). Without persistent acceptor state (a restart is a new incarnation),
+     * losing such a majority halts the primary component for good: see docs/ARCHITECTURE.md, "Not handled yet".
      */
     private boolean crashKeepsLiveness(final Node victim)
     {
@@ -523,6 +529,13 @@ final class Simulation
             }
             final View accepted = node.membership.acceptedValue();
             if (accepted != null && !survives(accepted, victim))
+            {
+                return false;
+            }
+        }
+        for (final View proposed : proposedValues)
+        {
+            if (!checker.successors.containsKey(proposed.predecessorViewId()) && !survives(proposed, victim))
             {
                 return false;
             }
@@ -617,6 +630,33 @@ final class Simulation
             }
         }
         schedule(now + exponential(faultRandom, scenario.meanLinkCutGapNs), LINK_CUT, 0, 0, null, 0);
+    }
+
+    /**
+     * Remember every value proposed in a round (FlushAccept): until its instance is decided it may be chosen, so the
+     * crash rule must keep a majority of it alive too.
+     */
+    private void observeProposal(final DirectBuffer buffer, final int offset)
+    {
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, offset);
+        if (header.templateId() != FlushAcceptDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+        final FlushAcceptDecoder d = new FlushAcceptDecoder().wrapAndApplyHeader(buffer, offset, header);
+        final long viewId = d.viewId();
+        final long predecessor = d.predecessorViewId();
+        final long endSeq = d.endSeq();
+        final FlushAcceptDecoder.MembersDecoder members = d.members();
+        final int[] ids = new int[members.count()];
+        final long[] incs = new long[ids.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            members.next();
+            ids[i] = members.nodeId();
+            incs[i] = members.incarnation();
+        }
+        proposedValues.add(new View(viewId, predecessor, endSeq, true, ids, incs));
     }
 
     private View currentPrimaryView()
