@@ -7,15 +7,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Omnibus as a drop-in for dbus-daemon: started with dbus-daemon's command line ({@code --config-file --nofork
- * --print-address}) it serves real clients and stops on SIGTERM. Each case also runs against dbus-daemon itself.
+ * --print-address}) it serves real clients and stops on SIGTERM; and {@code dbus-run-session --dbus-daemon=}
+ * runs a session on it. Each case also runs against dbus-daemon itself.
  */
 @Timeout(60)
 class DropInTest
@@ -45,6 +50,21 @@ class DropInTest
     void dbusRunSessionOnDbusDaemon() throws IOException
     {
         runSession(Path.of("/usr/bin/dbus-daemon"));
+    }
+
+    @Test
+    void dbusRunSessionOnOmnibus() throws IOException
+    {
+        final Path wrapper = tempDir.resolve("omnibus-daemon");
+        final List<String> command = new ArrayList<>(ProcessBus.omnibusCommand());
+        command.add("--data-dir=" + tempDir.resolve("data"));
+        final StringBuilder script = new StringBuilder("#!/bin/sh\nexec");
+        command.forEach(arg -> script.append(" '").append(arg.replace("'", "'\\''")).append('\''));
+        script.append(" \"$@\"\n");
+        Files.writeString(wrapper, script, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+
+        runSession(wrapper);
     }
 
     private static void runSession(final Path daemon)
