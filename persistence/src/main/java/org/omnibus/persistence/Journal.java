@@ -83,6 +83,23 @@ public final class Journal implements AutoCloseable
     private final DateTimeFormatter cycleFileFormat;
     private final JournalRecoveryReport recoveryReport;
     private final Int2ObjectHashMap<Long> closedCycleBytes = new Int2ObjectHashMap<>();
+    private final JournalIndexSource indexSource = new JournalIndexSource()
+    {
+        public long lastSequence()
+        {
+            return lastSequence;
+        }
+
+        public IndexSnapshot snapshot()
+        {
+            return snapshot;
+        }
+
+        public Path directory()
+        {
+            return directory;
+        }
+    };
 
     private SingleChronicleQueue queue;
     private ExcerptAppender appender;
@@ -484,7 +501,7 @@ public final class Journal implements AutoCloseable
     public JournalTailer tailer()
     {
         checkOpen();
-        return new JournalTailer(this, queue.createTailer());
+        return new JournalTailer(indexSource, queue.createTailer());
     }
 
     /**
@@ -587,6 +604,11 @@ public final class Journal implements AutoCloseable
     IndexSnapshot snapshot()
     {
         return snapshot;
+    }
+
+    JournalIndexSource indexSource()
+    {
+        return indexSource;
     }
 
     SingleChronicleQueue queue()

@@ -2,6 +2,7 @@ package org.omnibus.persistence;
 
 import org.agrona.SystemUtil;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,6 +13,12 @@ public final class JournalConfiguration
 {
     /** Directory holding the journal's Chronicle Queue files; no default, the node sets it under its data dir. */
     public static final String DIRECTORY_PROP_NAME = "omnibus.journal.dir";
+
+    /**
+     * Name of the journal directory inside a node's data directory: the node writes its journal there and
+     * {@code omnibus journal --data-dir DIR} reads it from there ({@link #journalDirectory(Path)}).
+     */
+    public static final String DATA_DIR_JOURNAL_NAME = "journal";
 
     /** Name of a Chronicle {@code RollCycles} constant: how often a new cycle file starts. */
     public static final String ROLL_CYCLE_PROP_NAME = "omnibus.journal.roll.cycle";
@@ -72,6 +79,15 @@ public final class JournalConfiguration
 
     private JournalConfiguration()
     {
+    }
+
+    /**
+     * @param dataDir a node's data directory.
+     * @return the journal directory inside it, {@code dataDir/}{@value #DATA_DIR_JOURNAL_NAME}.
+     */
+    public static Path journalDirectory(final Path dataDir)
+    {
+        return dataDir.resolve(DATA_DIR_JOURNAL_NAME);
     }
 
     /**

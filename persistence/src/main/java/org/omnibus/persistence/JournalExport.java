@@ -63,16 +63,50 @@ public final class JournalExport
      */
     public static long export(final Journal journal, final long fromSeq, final long toSeq, final Path file)
     {
-        final long last = Math.min(toSeq, journal.lastSequence());
+        try (JournalTailer tailer = journal.tailer())
+        {
+            return export(journal.indexSource(), tailer, fromSeq, toSeq, file);
+        }
+    }
+
+    /**
+     * Write the messages with sequences in {@code [fromSeq, toSeq]} that a read-only reader holds as of its last
+     * scan, e.g. beside a running node. Every entry is verified as it is read.
+     *
+     * @param reader  to read.
+     * @param fromSeq first sequence; if the journal starts later, its first.
+     * @param toSeq   last sequence, inclusive ({@link Long#MAX_VALUE} for all).
+     * @param file    to create or overwrite.
+     * @return the number of messages written.
+     * @throws JournalCorruptionException if an entry in the range is corrupt (the file is left without its
+     *                                    trailer, so it is refused when read).
+     */
+    public static long export(final JournalReader reader, final long fromSeq, final long toSeq, final Path file)
+    {
+        try (JournalTailer tailer = reader.tailer())
+        {
+            return export(reader.indexSource(), tailer, fromSeq, toSeq, file);
+        }
+    }
+
+    private static long export(
+        final JournalIndexSource journal,
+        final JournalTailer tailer,
+        final long fromSeq,
+        final long toSeq,
+        final Path file)
+    {
+        final long lastHeld = journal.lastSequence();
+        final IndexSnapshot snapshot = journal.snapshot();
+        final long last = Math.min(toSeq, lastHeld);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING);
-            JournalTailer tailer = journal.tailer())
+            StandardOpenOption.TRUNCATE_EXISTING))
         {
             final Writer writer = new Writer(channel, fromSeq, toSeq, last);
-            final long first = Math.max(fromSeq, journal.firstSequence());
-            if (Journal.NULL_SEQUENCE != journal.lastSequence() && first <= last)
+            final long first = Math.max(fromSeq, snapshot.firstSequence());
+            if (Journal.NULL_SEQUENCE != lastHeld && first <= last)
             {
-                final long start = journal.snapshot().ceilingSequence(first, journal.lastSequence());
+                final long start = snapshot.ceilingSequence(first, lastHeld);
                 if (Journal.NULL_SEQUENCE != start && tailer.seekToSequence(start))
                 {
                     while (writer.lastSeq < last && tailer.poll(writer, 1024) > 0)

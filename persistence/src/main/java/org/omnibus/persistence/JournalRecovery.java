@@ -80,6 +80,36 @@ final class JournalRecovery
         try (ExcerptTailer tailer = queue.createTailer())
         {
             tailer.toStart();
+            if (scanMore(tailer) < 0)
+            {
+                return this;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            onChronicleFailure(ex);
+            return this;
+        }
+        checkEnd();
+        return this;
+    }
+
+    /**
+     * Read the documents a tailer has not read yet, continuing the state of earlier calls: a read-only
+     * {@link JournalReader} keeps its tailer and calls this again to take in what a live writer appended since.
+     *
+     * @param tailer positioned after the last document read (at the start the first time).
+     * @return documents read, or -1 if Chronicle could not read on ({@link #chronicleProblem} says where).
+     */
+    long scanMore(final ExcerptTailer tailer)
+    {
+        if (null != chronicleProblem)
+        {
+            return -1;
+        }
+        long read = 0;
+        try
+        {
             while (true)
             {
                 try (DocumentContext dc = tailer.readingDocument())
@@ -91,18 +121,23 @@ final class JournalRecovery
                     final File file = tailer.currentFile();
                     lastFile = null == file ? null : file.getPath();
                     onDocument(dc);
+                    read++;
                 }
             }
         }
         catch (final RuntimeException ex)
         {
-            chronicleProblem = new Problem(
-                lastDocIndex, lastFile, lastPosition, "Chronicle cannot read past the entry after this one: " + ex,
-                nextSeq, journalTimeNs);
-            return this;
+            onChronicleFailure(ex);
+            return -1;
         }
-        checkEnd();
-        return this;
+        return read;
+    }
+
+    private void onChronicleFailure(final RuntimeException ex)
+    {
+        chronicleProblem = new Problem(
+            lastDocIndex, lastFile, lastPosition, "Chronicle cannot read past the entry after this one: " + ex,
+            nextSeq, journalTimeNs);
     }
 
     private void onDocument(final DocumentContext dc)

@@ -14,7 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class JournalTailer implements AutoCloseable
 {
-    private final Journal journal;
+    private final JournalIndexSource journal;
     private final ExcerptTailer tailer;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final EntryChecksum checksum = new EntryChecksum();
@@ -25,7 +25,7 @@ public final class JournalTailer implements AutoCloseable
     private long lastDeliveredIndex = -1;
     private boolean isClosed;
 
-    JournalTailer(final Journal journal, final ExcerptTailer tailer)
+    JournalTailer(final JournalIndexSource journal, final ExcerptTailer tailer)
     {
         this.journal = journal;
         this.tailer = tailer;
