@@ -32,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
         "Omnibus: a D-Bus compatible message bus across many hosts.",
         "Without a subcommand, takes dbus-daemon's options (--session, --system, --config-file, --address,",
         "--print-address, --print-pid, --nofork, --fork, --nopidfile) and runs a node."},
-    subcommands = {OmnibusMain.StartCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {OmnibusMain.StartCommand.class, JournalCommand.class, CommandLine.HelpCommand.class})
 public final class OmnibusMain implements Callable<Integer>
 {
     /** Standard system bus configuration of the Debian dbus package. */
