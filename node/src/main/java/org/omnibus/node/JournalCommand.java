@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 @Command(
     name = "journal",
     mixinStandardHelpOptions = true,
+    versionProvider = OmnibusMain.Version.class,
     description = {
         "Read a node's journal of the ordered stream, also while the node runs.",
         "The journal is DIR/journal under the node's --data-dir (default ./data), or --journal DIR."},

@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * {@code omnibus journal export --from SEQ|TIME --to SEQ|TIME --output FILE}: write a range to the journal's
  * export format ({@link JournalExport}), which {@code replay --input} and {@code import} read.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Write a range of the journal to an export file (checked records, a trailer with the count),",
-        "which 'replay --input FILE' and 'import --input FILE' read. SEQ|TIME as for replay."})
+@Command(name = "export", mixinStandardHelpOptions = true, versionProvider = OmnibusMain.Version.class,
+    description = {"Write a range of the journal to an export file.",
+        "'replay --input FILE' and 'import --input FILE' read it (checked records, a trailer with the count).",
+        "SEQ|TIME as for replay."})
 final class JournalExportCommand extends JournalSubcommand
 {
     @Mixin

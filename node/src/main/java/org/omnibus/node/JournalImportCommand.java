@@ -14,9 +14,9 @@ import java.nio.file.Path;
  * {@code omnibus journal import --input FILE}: append an export file's messages to a journal (creating it if need
  * be). Writing needs the journal's lock: the node must not be running.
  */
-@Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Append the messages of an export file after the journal's last (creating the journal if",
-        "need be); the messages must follow on with no gap. The node must be stopped: this writes."})
+@Command(name = "import", mixinStandardHelpOptions = true, versionProvider = OmnibusMain.Version.class,
+    description = {"Append an export file's messages to a journal (the node must be stopped: this writes).",
+        "They must follow on from its last message with no gap; a missing journal is created."})
 final class JournalImportCommand extends JournalSubcommand
 {
     @Mixin

@@ -29,10 +29,11 @@ import java.nio.file.StandardOpenOption;
  * {@code omnibus journal replay --from SEQ|TIME --to SEQ|TIME [--format=monitor|raw] [--output FILE]}: print or
  * write a range of the journal, or of an export file ({@code --input FILE}).
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = OmnibusMain.Version.class,
     description = {"Print (or write to a file) the messages of a range, from the journal or from an export file.",
-        "SEQ is a global sequence; TIME an ISO-8601 instant (2024-05-01T12:00:00Z, 2024-05-01T14:00+02:00),",
-        "a local date-time (2024-05-01T12:00), 'now', or relative to now (-5m, -1h30m, -90s, -500ms).",
+        "SEQ is a global sequence. TIME is an ISO-8601 instant (2024-05-01T12:00:00Z, 2024-05-01T14:00+02:00),",
+        "a local date-time or date (2024-05-01T12:00, 2024-05-01), 'now', or relative to now (-5m, -1h30m,",
+        "-90s, -500ms; units ms s m h d w).",
         "A progress bar shows on standard error when it is a terminal and the replay is long, or with --progress."})
 final class JournalReplayCommand extends JournalSubcommand
 {

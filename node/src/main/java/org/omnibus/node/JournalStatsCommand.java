@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@code omnibus journal stats}: sequence range, message count, files and sizes, time range, average and recent
  * rate, and any damage (then the exit code is 1).
  */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = OmnibusMain.Version.class,
     description = {"Sequence range, message count, files and sizes, time range, average and recent rate.",
         "Exit code 1 if the journal is damaged (the damage is named)."})
 final class JournalStatsCommand extends JournalSubcommand

@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
  * {@code omnibus journal tail [-f] [-n N]}: the last N messages as {@code dbus-monitor} prints them, each prefixed
  * with its global sequence; with {@code --follow}, then what the node appends, until interrupted.
  */
-@Command(name = "tail", mixinStandardHelpOptions = true,
-    description = {"Print the last N messages as dbus-monitor does, each prefixed with its global sequence;",
-        "with --follow, keep printing what the node appends until interrupted (Ctrl-C)."})
+@Command(name = "tail", mixinStandardHelpOptions = true, versionProvider = OmnibusMain.Version.class,
+    description = {"Print the last N messages as dbus-monitor does, with their sequence.",
+        "With --follow, keep printing what the node appends until interrupted (Ctrl-C)."})
 final class JournalTailCommand extends JournalSubcommand
 {
     /** How long the follow loop sleeps when nothing new was appended. */
