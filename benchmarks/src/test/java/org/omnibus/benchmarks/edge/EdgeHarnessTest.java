@@ -70,7 +70,7 @@ class EdgeHarnessTest
                 CallLatency caller = new CallLatency(bus.address(), 64, 10_000))
             {
                 final Future<Long> echoed = threads.submit(echo::run);
-                final Histogram histogram = caller.run(100 * MS, 200 * MS, line -> { });
+                final Histogram histogram = caller.run(100 * MS, 500 * MS, line -> { });
                 assertThat(histogram.getTotalCount()).isPositive();
                 assertThat(echoed.get(10, TimeUnit.SECONDS)).isGreaterThan(histogram.getTotalCount());
                 assertThat(EdgeClient.latencyResult(histogram)).startsWith("RESULT status=ok count=");
@@ -90,7 +90,7 @@ class EdgeHarnessTest
                         }
                     }));
                 }
-                final SignalEmitter.Result result = emitter.run(10_000 * MS, 100 * MS, 200 * MS, line -> { });
+                final SignalEmitter.Result result = emitter.run(10_000 * MS, 100 * MS, 500 * MS, line -> { });
                 assertThat(result.complete()).isTrue();
                 assertThat(java.util.Arrays.stream(result.delivered()).min().orElse(0)).isPositive();
                 for (final Future<Long> count : received)
