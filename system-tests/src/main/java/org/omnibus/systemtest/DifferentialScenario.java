@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -344,6 +345,39 @@ public final class DifferentialScenario
         step("call to the driver on the org.freedesktop.DBus.Local interface");
         call(b, DBusMessageBuilder.methodCall(WireClient.DRIVER, WireClient.DRIVER_PATH, "org.example.Local", "Ping"));
 
+        step("more driver corners");
+        call(b, DBusMessageBuilder.methodCall(WireClient.DRIVER, WireClient.DRIVER_PATH,
+            "org.freedesktop.DBus.Properties", "Get").body("ss", "org.example.Nope", "Features"));
+        call(b, DBusMessageBuilder.methodCall(WireClient.DRIVER, WireClient.DRIVER_PATH,
+            "org.freedesktop.DBus.Properties", "GetAll").body("s", "org.freedesktop.DBus.Introspectable"));
+        call(b, DBusMessageBuilder.methodCall(WireClient.DRIVER, "/org",
+            "org.freedesktop.DBus.Introspectable", "Introspect"), this::introspection);
+        call(b, driver("GetConnectionUnixProcessID").body("s", NAME));
+        call(b, driver("UpdateActivationEnvironment").body("a{ss}", Map.of("OMNIBUS_TEST", "1")));
+        call(b, driver("GetAdtAuditSessionData").body("s", b.uniqueName));
+        call(b, driver("GetConnectionSELinuxSecurityContext").body("s", b.uniqueName));
+        call(b, driver("GetConnectionCredentials").body("s", "org.freedesktop.DBus"), this::busCredentials);
+        call(b, driver("StartServiceByName").body("su", "org.freedesktop.DBus", 0));
+        call(b, driver("NameHasOwner").body("s", "org.freedesktop.DBus"));
+        call(b, driver("GetNameOwner").body("s", "org.freedesktop.DBus"));
+        call(b, driver("ListQueuedOwners").body("s", "org.freedesktop.DBus"));
+        call(b, driver("RequestName").body("su", b.uniqueName, 0));
+        call(b, driver("ReleaseName").body("s", b.uniqueName));
+        call(b, driver("AddMatch").body("s", "type='signal',type='signal'"));
+        call(b, driver("AddMatch").body("s", "arg0path='/a/',arg1namespace='x'"));
+        call(b, driver("AddMatch").body("s", "sender=':1.9999'"));
+        call(b, driver("RemoveMatch").body("s", "sender=':1.9999'"));
+        call(b, driver("AddMatch").body("s", "member='A',path='/x'"));
+        call(b, driver("RemoveMatch").body("s", "path='/x',member='A'"));
+        call(b, driver("AddMatch").body("s", "eavesdrop='false',member='E'"));
+        call(b, driver("RemoveMatch").body("s", "member='E'"));
+
+        step("flags are forwarded");
+        send(b, DBusMessageBuilder.methodCall(c.uniqueName, "/org/omnibus/diff", DIFF_IFACE, "Interactive")
+            .flags(DBusProtocol.FLAG_ALLOW_INTERACTIVE_AUTHORIZATION | DBusProtocol.FLAG_NO_AUTO_START));
+        awaitCall(c);
+        barrier();
+
         step("empty match rule matches everything");
         call(c, driver("AddMatch").body("s", ""));
         emit(b, DBusMessageBuilder.signal("/any", "org.omnibus.Any", "Thing").body("s", "everything"));
@@ -535,6 +569,17 @@ public final class DifferentialScenario
                 transcript.add(actor.label, m);
             }
         }
+    }
+
+    /**
+     * The driver's own credentials: its ProcessID is the bus's pid, which differs between buses by nature.
+     */
+    private List<String> busCredentials(final WireMessage reply)
+    {
+        final Map<Object, Object> credentials = new TreeMap<>();
+        ((Map<?, ?>)reply.arg(0)).forEach((k, v) -> credentials.put(k, "ProcessID".equals(k) &&
+            v instanceof DBusVariant && Long.valueOf(bus.pid()).equals(((DBusVariant)v).value()) ? "<bus pid>" : v));
+        return List.of(transcript.header(reply) + " " + transcript.value(List.of(credentials)));
     }
 
     private List<String> sortedList(final WireMessage reply)
