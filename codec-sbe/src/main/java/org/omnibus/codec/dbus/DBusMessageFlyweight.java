@@ -24,6 +24,7 @@ import java.nio.ByteOrder;
 public final class DBusMessageFlyweight
 {
     private final DBusValueValidator validator = new DBusValueValidator();
+    private final DBusHeaderCache headerCache = new DBusHeaderCache();
     private final int[] fieldOffsets = new int[DBusHeaderField.KNOWN_COUNT];
     private final int[] fieldLengths = new int[DBusHeaderField.KNOWN_COUNT];
     private final int[] elementStarts = new int[DBusHeaderField.KNOWN_COUNT];
@@ -550,8 +551,23 @@ public final class DBusMessageFlyweight
         bodyOffset = offset + (int)DBusFraming.align8(DBusProtocol.MINIMUM_HEADER_LENGTH + fieldsLength);
         bodyLength = total - (bodyOffset - offset);
 
-        validator.reset(buffer, order, offset, DBusValueValidator.ANY_UNIX_FD);
-        parseFields();
+        final int fieldsStart = offset + DBusProtocol.MINIMUM_HEADER_LENGTH;
+        final int cached = headerCache.find(buffer, fieldsStart, fieldsLength, order);
+        if (cached >= 0)
+        {
+            fieldsPresent = headerCache.present(cached);
+            replySerial = headerCache.replySerial(cached);
+            unixFds = headerCache.unixFds(cached);
+            headerCache.load(cached, offset, fieldOffsets, fieldLengths, elementStarts, elementEnds);
+        }
+        else
+        {
+            validator.reset(buffer, order, offset, DBusValueValidator.ANY_UNIX_FD);
+            parseFields();
+            headerCache.store(
+                buffer, fieldsStart, fieldsLength, order, fieldsPresent, replySerial, unixFds,
+                offset, fieldOffsets, fieldLengths, elementStarts, elementEnds);
+        }
 
         if (bodyOffset != fieldsEnd &&
             (buffer.getLong(bodyOffset - 8, ByteOrder.LITTLE_ENDIAN) >>> ((8 - (bodyOffset - fieldsEnd)) << 3)) != 0)

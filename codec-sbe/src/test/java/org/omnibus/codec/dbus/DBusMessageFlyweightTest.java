@@ -146,6 +146,49 @@ class DBusMessageFlyweightTest
         assertThat(message.isValid()).isTrue();
     }
 
+    @Test
+    void aRememberedHeaderIsOnlyReusedForTheSameBytes()
+    {
+        final List<byte[]> messages = new java.util.ArrayList<>();
+        for (int i = 0; i < 2 * DBusHeaderCache.ENTRIES + 1; i++)
+        {
+            messages.add(DBusMessageBuilder.signal("/a/n" + i, "a.b", "C" + i).sender(":1." + i).serial(i + 1)
+                .byteOrder(i % 2 == 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN).body("u", (long)i).build());
+        }
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < messages.size(); i++)
+            {
+                final byte[] bytes = messages.get(i);
+                final UnsafeBuffer buffer = new UnsafeBuffer(new byte[bytes.length + round]);
+                buffer.putBytes(round, bytes);
+                message.wrap(buffer, round, bytes.length);
+                assertThat(message.member()).isEqualTo("C" + i);
+                assertThat(message.path()).isEqualTo("/a/n" + i);
+                assertThat(message.sender()).isEqualTo(":1." + i);
+                assertThat(message.fieldElementStart(DBusHeaderField.PATH)).isEqualTo(round + 16);
+                assertThat(DBusValues.readBody(message)).containsExactly((long)i);
+
+                final byte[] broken = bytes.clone();
+                broken[indexOf(broken, "C" + i)] = '9';
+                expect(broken, DBusRule.BAD_MEMBER_NAME);
+            }
+        }
+    }
+
+    @Test
+    void theSameFieldsInTheOtherByteOrderAreValidatedAgain()
+    {
+        final byte[] little = DBusMessageBuilder.methodReturn(7).build();
+        wrap(little);
+        final byte[] big = little.clone();
+        big[0] = 'B';
+        new UnsafeBuffer(big).putInt(12, new UnsafeBuffer(little).getInt(12, ByteOrder.LITTLE_ENDIAN),
+            ByteOrder.BIG_ENDIAN);
+        wrap(big);
+        assertThat(message.replySerial()).isEqualTo(0x0700_0000L);
+    }
+
     // ------------------------------------------------------------------ fixed header
 
     @Test
