@@ -65,7 +65,9 @@ final class DBusValueValidator
         {
             throw new DBusCodecException(DBusRule.TRUNCATED, pos - base);
         }
-        if (sigLength != 1 || !DBusSignatures.isSingleCharType(buffer.getByte(sigStart)))
+        final int first = buffer.getByte(sigStart);
+        final boolean singleChar = sigLength == 1 && DBusSignatures.isSingleCharType(first);
+        if (!singleChar)
         {
             DBusSignatures.validateSingle(buffer, sigStart, sigLength, base);
         }
@@ -77,6 +79,10 @@ final class DBusValueValidator
         {
             throw new DBusCodecException(DBusRule.NESTED_TOO_DEEP, pos - base);
         }
+        if (singleChar)
+        {
+            return basic(first, sigStart + 2, end, depth + 1);
+        }
         final int savedSp = sp;
         sp = sigStart;
         final int next = value(sigStart + sigLength + 1, end, depth + 1);
@@ -87,6 +93,27 @@ final class DBusValueValidator
     private int value(final int position, final int end, final int depth)
     {
         final int type = buffer.getByte(sp++);
+        switch (type)
+        {
+            case 'a':
+                return array(position, end, depth);
+
+            case '(':
+                return struct(position, end, depth, ')');
+
+            case '{':
+                return struct(position, end, depth, '}');
+
+            default:
+                return basic(type, position, end, depth);
+        }
+    }
+
+    /**
+     * Validate a value of a type given by one code: a basic type or a variant.
+     */
+    private int basic(final int type, final int position, final int end, final int depth)
+    {
         int pos = position;
         switch (type)
         {
@@ -143,15 +170,6 @@ final class DBusValueValidator
 
             case 'v':
                 return variant(pos, end, depth);
-
-            case 'a':
-                return array(pos, end, depth);
-
-            case '(':
-                return struct(pos, end, depth, ')');
-
-            case '{':
-                return struct(pos, end, depth, '}');
 
             default:
                 throw new DBusCodecException(DBusRule.SIGNATURE_UNKNOWN_TYPE, sp - 1 - base);
@@ -249,6 +267,35 @@ final class DBusValueValidator
             throw new DBusCodecException(DBusRule.NESTED_TOO_DEEP, lengthPos - base);
         }
         int p = pos;
+        if (DBusSignatures.isSingleCharType(elementType))
+        {
+            // as, ao, av, ab, ah, ...: no signature to walk per element
+            while (p < arrayEnd)
+            {
+                p = basic(elementType, p, arrayEnd, depth + 1);
+            }
+            sp = elementSig + 1;
+            return arrayEnd;
+        }
+        if (elementType == '{' && DBusSignatures.isSingleCharType(buffer.getByte(elementSig + 2)) &&
+            buffer.getByte(elementSig + 3) == '}')
+        {
+            // a{sv}, a{ss}, ...: key and value each of one code
+            final int key = buffer.getByte(elementSig + 1);
+            final int value = buffer.getByte(elementSig + 2);
+            if (depth + 1 >= DBusProtocol.MAX_VALUE_NESTING)
+            {
+                throw new DBusCodecException(DBusRule.NESTED_TOO_DEEP, p - base);
+            }
+            while (p < arrayEnd)
+            {
+                p = align(p, 8, arrayEnd);
+                p = basic(key, p, arrayEnd, depth + 2);
+                p = basic(value, p, arrayEnd, depth + 2);
+            }
+            sp = elementSig + 4;
+            return arrayEnd;
+        }
         while (p < arrayEnd)
         {
             sp = elementSig;
