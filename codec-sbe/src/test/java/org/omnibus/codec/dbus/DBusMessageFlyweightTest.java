@@ -396,6 +396,23 @@ class DBusMessageFlyweightTest
     }
 
     @Test
+    void dictsCountTowardsTheNestingLimit()
+    {
+        // n nested variants around an a{sv}: the value inside its variant sits at depth n + 3
+        wrap(signal("v", variantsAround(61, "a{sv}", Map.of("k", new DBusVariant("i", 1)))));
+        expect(DBusMessageBuilder.signal("/a", "a.b", "C")
+            .body("v", variantsAround(62, "a{sv}", Map.of("k", new DBusVariant("i", 1)))).buildUnvalidated(),
+            DBusRule.NESTED_TOO_DEEP);
+        expect(DBusMessageBuilder.signal("/a", "a.b", "C")
+            .body("v", variantsAround(63, "a{sv}", Map.of("k", new DBusVariant("i", 1)))).buildUnvalidated(),
+            DBusRule.NESTED_TOO_DEEP);
+        expect(DBusMessageBuilder.signal("/a", "a.b", "C")
+            .body("v", variantsAround(62, "a{s(i)}", Map.of("k", DBusStruct.of(1)))).buildUnvalidated(),
+            DBusRule.NESTED_TOO_DEEP);
+        wrap(signal("v", variantsAround(62, "a{sv}", Map.of())));
+    }
+
+    @Test
     void unixFdIndicesStayBelowUnixFds()
     {
         wrap(DBusMessageBuilder.signal("/a", "a.b", "C").unixFds(1).body("h", new DBusUnixFd(0)).build());
@@ -439,6 +456,16 @@ class DBusMessageFlyweightTest
             signature = "v";
         }
         return new DBusVariant(signature, value);
+    }
+
+    private static Object variantsAround(final int count, final String signature, final Object innermost)
+    {
+        Object value = new DBusVariant(signature, innermost);
+        for (int i = 1; i < count; i++)
+        {
+            value = new DBusVariant("v", value);
+        }
+        return value;
     }
 
     private static Object nestedArrays(final int depth, final Object leaf)
