@@ -78,9 +78,21 @@ public final class DBusMarshaller
     public DBusMarshaller align(final int alignment)
     {
         final int padded = position + ((base - position) & (alignment - 1));
-        while (position < padded)
+        final int pad = padded - position;
+        if ((pad & 1) != 0)
         {
-            buffer.putByte(position++, (byte)0);
+            buffer.putByte(position, (byte)0);
+            position += 1;
+        }
+        if ((pad & 2) != 0)
+        {
+            buffer.putShort(position, (short)0);
+            position += 2;
+        }
+        if ((pad & 4) != 0)
+        {
+            buffer.putInt(position, 0);
+            position += 4;
         }
         return this;
     }
