@@ -23,11 +23,22 @@ final class CodecMessages
      */
     static byte[] signal()
     {
+        return signal("/org/example/Dev3");
+    }
+
+    /**
+     * The typical signal from another object path: same size, a header of its own.
+     *
+     * @param path object path, 17 characters to keep the size.
+     * @return the message bytes.
+     */
+    static byte[] signal(final String path)
+    {
         final Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("State", new DBusVariant("u", 100L));
         properties.put("Address", new DBusVariant("s", "10.0.0.23"));
         return DBusMessageBuilder
-            .signal("/org/example/Dev3", "org.example.Device", "Changed")
+            .signal(path, "org.example.Device", "Changed")
             .sender(":1.42").serial(1234)
             .body("sa{sv}", "org.example.Device", properties)
             .build();

@@ -37,6 +37,9 @@ public class DBusDecodeBenchmark
     private int signalLength;
     private UnsafeBuffer call;
     private int callLength;
+    private final UnsafeBuffer[] distinct = new UnsafeBuffer[8];
+    private int distinctLength;
+    private int next;
 
     /**
      * Put the messages in direct buffers, as a socket read would.
@@ -52,6 +55,13 @@ public class DBusDecodeBenchmark
         call = new UnsafeBuffer(ByteBuffer.allocateDirect(callBytes.length));
         call.putBytes(0, callBytes);
         callLength = callBytes.length;
+        for (int i = 0; i < distinct.length; i++)
+        {
+            final byte[] bytes = CodecMessages.signal("/org/example/Dev" + i);
+            distinct[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length));
+            distinct[i].putBytes(0, bytes);
+            distinctLength = bytes.length;
+        }
     }
 
     /**
@@ -64,6 +74,21 @@ public class DBusDecodeBenchmark
     {
         final int length = DBusFraming.messageLength(signal, 0, signalLength);
         return message.wrap(signal, 0, length).serial() + message.bodyLength();
+    }
+
+    /**
+     * Frame and fully validate the signal from eight object paths in turn: more distinct headers than the
+     * flyweight remembers, so every header is validated from scratch (the worst case for the header).
+     *
+     * @return something of the message, so it is not optimised away.
+     */
+    @Benchmark
+    public long decodeValidateSignalUnseenHeaders()
+    {
+        final UnsafeBuffer buffer = distinct[next];
+        next = (next + 1) & 7;
+        final int length = DBusFraming.messageLength(buffer, 0, distinctLength);
+        return message.wrap(buffer, 0, length).serial() + message.bodyLength();
     }
 
     /**
