@@ -154,7 +154,8 @@ public final class Bus
      * selected, nothing is forwarded again, a rejection's error stays in the decision (see
      * {@link Router#routeFromCluster}).
      *
-     * @param senderId the sending peer's id (registered: its credentials come from the name registry).
+     * @param senderId the sending peer's id (registered: its credentials come from the name registry); a peer of
+     *                 this node when its own broadcast comes back in the total order.
      * @param message  the message.
      * @param nowNs    current time.
      * @param decision filled with what to do.
@@ -163,13 +164,41 @@ public final class Bus
     public boolean routeFromCluster(
         final long senderId, final MessageView message, final long nowNs, final RoutingDecision decision)
     {
-        final Peer sender = remotePeer(senderId);
+        final Peer sender = orderedSender(senderId);
         if (null == sender)
         {
             return false;
         }
         router.routeFromCluster(sender, message, nowNs, decision);
         return true;
+    }
+
+    /**
+     * The sender of a message that comes back through the cluster's total order: a peer of another node, or one
+     * of this node's own peers whose broadcast was ordered (still connected, or gone since it sent the message:
+     * then seen like a remote peer, from its registry entry).
+     */
+    private Peer orderedSender(final long peerId)
+    {
+        if (!peers.isLocalId(peerId))
+        {
+            return remotePeer(peerId);
+        }
+        final Peer local = peers.get(peerId);
+        if (null != local)
+        {
+            return local;
+        }
+        final org.omnibus.bus.name.NameRegistry.Owner owner = names.owner(peerId);
+        if (null == owner)
+        {
+            return null;
+        }
+        final PeerCredentials credentials = owner.credentials();
+        final Peer departed = new Peer(peerId, credentials,
+            config.policy().snapshot(credentials.uid(), credentials.gids()), false);
+        departed.state(Peer.STATE_REGISTERED);
+        return departed;
     }
 
     /**

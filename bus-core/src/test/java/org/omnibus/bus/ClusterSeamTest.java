@@ -166,6 +166,30 @@ class ClusterSeamTest
     }
 
     @Test
+    void ownBroadcastComingBackInTheOrderReachesLocalSubscribersAlsoAfterTheSenderLeft()
+    {
+        final Peer a = client(one);
+        final Peer local = client(one);
+        send(one, local, driverCall("AddMatch", "s", "type='signal',interface='com.example.I'"));
+        drain(one);
+        final SimpleMessage signal = SimpleMessage.signal("/o", "com.example.I", "Changed");
+        send(one, a, signal);
+        assertThat(decision.toCluster()).isTrue();
+
+        assertThat(one.routeFromCluster(a.id(), signal, 0, decision)).isTrue();
+        assertThat(decision.action()).isEqualTo(RoutingDecision.DELIVER);
+        assertThat(local()).containsExactly(local);
+
+        // the sender disconnects before its signal is delivered: the signal was accepted, it still arrives
+        send(one, a, signal);
+        one.disconnect(a);
+        assertThat(one.routeFromCluster(a.id(), signal, 0, decision)).isTrue();
+        assertThat(local()).containsExactly(local);
+        pump();
+        assertThat(one.routeFromCluster(a.id(), signal, 0, decision)).isFalse();
+    }
+
+    @Test
     void departuresReleaseNamesEverywhere()
     {
         final Peer a = client(one);
