@@ -10,6 +10,12 @@ final class BusSession
 {
     final EdgeConnection connection;
     final Peer peer;
+    /** Messages of this peer accepted into the cluster's order. */
+    long submitted;
+    /** Of those, how many came back in the order. */
+    long delivered;
+    /** Local deliveries waiting behind this peer's messages in the order. */
+    final java.util.ArrayDeque<BusEdgeHandler.Deferred> deferred = new java.util.ArrayDeque<>();
     private long nextSerial = 1;
 
     BusSession(final EdgeConnection connection, final Peer peer)

@@ -44,6 +44,7 @@ public final class EdgeAgent implements Agent
     private final Long2ObjectHashMap<EdgeConnection> connections = new Long2ObjectHashMap<>();
     private final ArrayList<EdgeConnection> dirty = new ArrayList<>();
     private final ArrayList<EdgeConnection> scratch = new ArrayList<>();
+    private final ArrayList<EdgeConnection> resumed = new ArrayList<>();
     private long nextConnectionId = 1;
     private long nextTimeoutCheckNs;
     private boolean closed;
@@ -172,6 +173,7 @@ public final class EdgeAgent implements Agent
                 work += onReady(key);
             }
         }
+        work += processResumed();
         if (work > 0)
         {
             handler.onCycleEnd();
@@ -212,7 +214,7 @@ public final class EdgeAgent implements Agent
                 work++;
                 if (connection.flush())
                 {
-                    key.interestOps(SelectionKey.OP_READ);
+                    key.interestOps(readInterest(connection));
                 }
             }
             if (key.isReadable() && onReadable(connection) != 0)
@@ -402,10 +404,78 @@ public final class EdgeAgent implements Agent
                 }
                 break;
             }
-            handler.onMessage(connection, connection.inputView(), position, length);
+            if (!handler.onMessage(connection, connection.inputView(), position, length))
+            {
+                hold(connection);
+                break;
+            }
             position += length;
         }
         return position;
+    }
+
+    private static int readInterest(final EdgeConnection connection)
+    {
+        return connection.held() ? 0 : SelectionKey.OP_READ;
+    }
+
+    private void hold(final EdgeConnection connection)
+    {
+        if (!connection.held())
+        {
+            connection.held(true);
+            connection.key().interestOps(connection.key().interestOps() & ~SelectionKey.OP_READ);
+        }
+    }
+
+    /**
+     * Let a held connection go on: its buffered input is handled in the next duty cycle, then reading resumes.
+     *
+     * @param connection held by a false from {@link EdgeHandler#onMessage}.
+     */
+    public void resume(final EdgeConnection connection)
+    {
+        if (connection.held() && !connection.isClosed())
+        {
+            connection.held(false);
+            resumed.add(connection);
+        }
+    }
+
+    private int processResumed()
+    {
+        if (resumed.isEmpty())
+        {
+            return 0;
+        }
+        int work = 0;
+        scratch.clear();
+        scratch.addAll(resumed);
+        resumed.clear();
+        for (int i = 0, size = scratch.size(); i < size; i++)
+        {
+            final EdgeConnection connection = scratch.get(i);
+            if (connection.isClosed() || connection.held())
+            {
+                continue;
+            }
+            work++;
+            final ByteBuffer input = connection.input();
+            final int position = frameMessages(connection, 0, input.position());
+            if (connection.isClosed())
+            {
+                continue;
+            }
+            final ByteBuffer current = connection.input();
+            current.limit(current.position()).position(position);
+            current.compact();
+            if (!connection.held())
+            {
+                connection.key().interestOps(connection.key().interestOps() | SelectionKey.OP_READ);
+            }
+        }
+        scratch.clear();
+        return work;
     }
 
     /**
@@ -445,7 +515,7 @@ public final class EdgeAgent implements Agent
             {
                 if (!connection.flush())
                 {
-                    connection.key().interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    connection.key().interestOps(readInterest(connection) | SelectionKey.OP_WRITE);
                 }
             }
             catch (final IOException ex)

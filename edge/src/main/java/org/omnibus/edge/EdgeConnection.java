@@ -47,6 +47,7 @@ public final class EdgeConnection
     private long outboundWrittenTotal;
     private boolean dirty;
     private boolean queuedForFlush;
+    private boolean held;
     private boolean closed;
     private String closeReason;
     private Object attachment;
@@ -403,6 +404,19 @@ public final class EdgeConnection
     boolean isDirty()
     {
         return dirty;
+    }
+
+    /**
+     * @return whether its input is held (see {@link EdgeHandler#onMessage}).
+     */
+    public boolean held()
+    {
+        return held;
+    }
+
+    void held(final boolean held)
+    {
+        this.held = held;
     }
 
     boolean queuedForFlush()

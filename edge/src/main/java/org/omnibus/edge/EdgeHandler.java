@@ -21,8 +21,10 @@ public interface EdgeHandler
      * @param buffer     holding the message.
      * @param offset     of its first byte.
      * @param length     of the whole message.
+     * @return true when handled; false to hold it: it stays unread in the connection's input, which is paused
+     * until {@link EdgeAgent#resume(EdgeConnection)} (e.g. while the peer's Hello is in the cluster's order).
      */
-    void onMessage(EdgeConnection connection, DirectBuffer buffer, int offset, int length);
+    boolean onMessage(EdgeConnection connection, DirectBuffer buffer, int offset, int length);
 
     /**
      * The connection is gone (peer hung up, protocol violation, quota, shutdown). Called once per connection

@@ -54,7 +54,7 @@ class EdgeAgentTest
             events.add("auth uid=" + connection.uid() + " pid=" + connection.pid() + " fds=" + connection.unixFdsNegotiated());
         }
 
-        public void onMessage(final EdgeConnection connection, final DirectBuffer buffer, final int offset, final int length)
+        public boolean onMessage(final EdgeConnection connection, final DirectBuffer buffer, final int offset, final int length)
         {
             final String text = buffer.getStringWithoutLengthAscii(offset + 4, length - 4);
             events.add("msg " + text);
@@ -64,6 +64,7 @@ class EdgeAgentTest
             out.putBytes(4, reply);
             connection.send(out, 0, out.capacity());
             agent.markDirty(connection);
+            return true;
         }
 
         public void onDisconnected(final EdgeConnection connection, final String reason)
