@@ -345,6 +345,10 @@ public final class DifferentialScenario
         step("call to the driver on the org.freedesktop.DBus.Local interface");
         call(b, DBusMessageBuilder.methodCall(WireClient.DRIVER, WireClient.DRIVER_PATH, "org.example.Local", "Ping"));
 
+        step("message of an unknown type");
+        send(b, new DBusMessageBuilder(5).destination(c.uniqueName).body("s", "from the future"));
+        barrier();
+
         step("more driver corners");
         call(b, DBusMessageBuilder.methodCall(WireClient.DRIVER, WireClient.DRIVER_PATH,
             "org.freedesktop.DBus.Properties", "Get").body("ss", "org.example.Nope", "Features"));
