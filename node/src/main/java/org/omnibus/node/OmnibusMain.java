@@ -109,12 +109,11 @@ public final class OmnibusMain implements Callable<Integer>
             return 1;
         }
 
+        // SIGTERM and SIGINT stop the node and exit 0, as dbus-daemon does; the hook covers any other exit
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            node.close();
-            stopped.countDown();
-        }, "omnibus-shutdown"));
+        onSignal("TERM", stopped);
+        onSignal("INT", stopped);
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "omnibus-shutdown"));
 
         try
         {
@@ -134,7 +133,20 @@ public final class OmnibusMain implements Callable<Integer>
         {
             Thread.currentThread().interrupt();
         }
+        node.close();
         return 0;
+    }
+
+    private static void onSignal(final String name, final CountDownLatch stopped)
+    {
+        try
+        {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopped.countDown());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // the JVM reserves this signal (e.g. with -Xrs): the shutdown hook still stops the node
+        }
     }
 
     static NodeContext context(final NodeOptions options)

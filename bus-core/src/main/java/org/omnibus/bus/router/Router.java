@@ -146,6 +146,13 @@ public final class Router implements DriverEmitter
             decision.disconnect("client sent a message before Hello");
             return;
         }
+        if (type < MessageType.METHOD_CALL || type > MessageType.SIGNAL)
+        {
+            // dbus-daemon's policy knows only the four types: a message of another type is refused to its sender
+            reject(sender, message, decision, DBusErrors.ACCESS_DENIED, complaint("Rejected send message",
+                0, message, sender, null, false));
+            return;
+        }
         unicast(sender, message, destination, nowNs, decision);
     }
 

@@ -23,8 +23,11 @@ public final class SaslServer
 {
     /** Longest line accepted, including CR LF, as dbus-daemon's limit on its auth buffer. */
     public static final int MAX_LINE_LENGTH = 16384;
-    /** Failed attempts (REJECTED) before the peer is disconnected. */
-    public static final int MAX_REJECTIONS = 8;
+    /**
+     * The attempt on which the peer is disconnected: as dbus-daemon, six REJECTED answers, then a hang-up at the
+     * seventh failure.
+     */
+    public static final int MAX_REJECTIONS = 7;
 
     /** States of the exchange. */
     public enum State
