@@ -24,8 +24,11 @@ import org.omnibus.membership.View;
  *   after which it delivers nothing more until a state transfer (a node excluded after delivering alone);
  *   SAFE messages are never in such a tail.</li>
  * </ul>
+ * Used by the simulator and, through the membership test-jar, by the real clusters of the system tests (there the
+ * processes' {@link SimApp}s record on several agent threads, so every method is synchronized). A process whose state
+ * came from a digest snapshot ({@link SimApp#DIGEST}) is compared with the final history by the digest of its prefix.
  */
-final class Checker
+public final class Checker
 {
     final List<String> violations = new ArrayList<>();
     final List<SimApp> processes = new ArrayList<>();
@@ -40,27 +43,50 @@ final class Checker
     long divergentTails;
     long divergentDeliveries;
 
-    static long key(final int node, final long incarnation, final long originSeq)
+    /**
+     * @param node        origin node (< 2^16).
+     * @param incarnation origin incarnation (< 2^16).
+     * @param originSeq   origin sequence (< 2^32).
+     * @return the key of a message: what its payload starts with (8 bytes, little-endian).
+     */
+    public static long key(final int node, final long incarnation, final long originSeq)
     {
         return ((long)node << 48) | (incarnation << 32) | originSeq;
     }
 
-    static long originKey(final long key)
+    /**
+     * @param key a message key.
+     * @return the key of its origin incarnation.
+     */
+    public static long originKey(final long key)
     {
         return ((key >>> 48) << 32) | ((key >>> 32) & 0xFFFF);
     }
 
-    static long originSeq(final long key)
+    /**
+     * @param key a message key.
+     * @return its origin sequence.
+     */
+    public static long originSeq(final long key)
     {
         return key & 0xFFFF_FFFFL;
     }
 
-    static String describeKey(final long key)
+    /**
+     * @param key a message key.
+     * @return "node/incarnation#originSeq".
+     */
+    public static String describeKey(final long key)
     {
         return (key >>> 48) + "/" + ((key >>> 32) & 0xFFFF) + "#" + originSeq(key);
     }
 
-    void violation(final String message)
+    /**
+     * Record a violation (the first 50 are kept).
+     *
+     * @param message what went wrong.
+     */
+    public synchronized void violation(final String message)
     {
         if (violations.size() < 50)
         {
@@ -68,18 +94,28 @@ final class Checker
         }
     }
 
-    void register(final SimApp app)
+    /**
+     * @param app a process to judge.
+     */
+    public synchronized void register(final SimApp app)
     {
         processes.add(app);
     }
 
-    void onSubmitted(final SimApp app, final long key, final boolean safe)
+    /**
+     * A message was submitted (accepted by its origin).
+     *
+     * @param app  the origin process.
+     * @param key  the message key.
+     * @param safe whether SAFE.
+     */
+    public synchronized void onSubmitted(final SimApp app, final long key, final boolean safe)
     {
         submitted.put(key, safe);
         submitter.put(key, app);
     }
 
-    void onDeliver(final SimApp app, final SimApp.Entry entry)
+    synchronized void onDeliver(final SimApp app, final SimApp.Entry entry)
     {
         deliveries++;
         if (!primaryViews.containsKey(entry.viewId))
@@ -95,7 +131,7 @@ final class Checker
         }
     }
 
-    void onView(final SimApp app, final View view)
+    synchronized void onView(final SimApp app, final View view)
     {
         if (!view.isPrimary())
         {
@@ -115,16 +151,35 @@ final class Checker
         }
     }
 
-    void onSnapshot(final SimApp app, final long asOfSeq)
+    synchronized void onSnapshot(final SimApp app, final long asOfSeq)
     {
         snapshots++;
     }
 
-    String statistics()
+    /** @return counts of views, snapshots and divergent tails seen. */
+    public synchronized String statistics()
     {
         return "primaryViews=" + primaryViews.size() + " nonPrimaryInstalls=" + nonPrimaryInstalls +
             " snapshots=" + snapshots + " divergentTails=" + divergentTails + " (" + divergentDeliveries +
             " deliveries)";
+    }
+
+    /** @return the violations found so far (a copy). */
+    public synchronized List<String> violations()
+    {
+        return new ArrayList<>(violations);
+    }
+
+    /** @return messages delivered, over every process. */
+    public synchronized long deliveries()
+    {
+        return deliveries;
+    }
+
+    /** @return messages submitted. */
+    public synchronized int submittedCount()
+    {
+        return submitted.size();
     }
 
     /**
@@ -132,19 +187,39 @@ final class Checker
      *
      * @param live the processes alive at the end.
      */
-    void finalCheck(final List<SimApp> live)
+    public synchronized void finalCheck(final List<SimApp> live)
     {
         if (live.isEmpty())
         {
             return;
         }
-        final List<SimApp.Entry> chain = live.get(0).state;
+        SimApp reference = null;
         for (final SimApp app : live)
         {
-            if (!sameHistory(chain, app.state))
+            if (app.baseSeq == 0)
             {
-                violation(app.name() + " ends with a history different from " + live.get(0).name() +
-                    firstDifference(chain, app.state));
+                reference = app;
+                break;
+            }
+        }
+        if (reference == null)
+        {
+            violation("no live process holds its whole history (every one started from a digest snapshot)");
+            return;
+        }
+        final List<SimApp.Entry> chain = reference.state;
+        final long[] prefixDigests = prefixDigests(chain);
+        for (final SimApp app : live)
+        {
+            if (app.baseSeq > chain.size() || prefixDigests[(int)app.baseSeq] != app.baseDigest)
+            {
+                violation(app.name() + " started from a snapshot as of " + app.baseSeq +
+                    " whose digest is not that of the final history's prefix");
+            }
+            else if (!sameHistory(chain.subList((int)app.baseSeq, chain.size()), app.state))
+            {
+                violation(app.name() + " ends with a history different from " + reference.name() +
+                    firstDifference(chain.subList((int)app.baseSeq, chain.size()), app.state));
             }
         }
         final Set<Long> keys = new HashSet<>();
@@ -187,15 +262,37 @@ final class Checker
         }
     }
 
+    private static long[] prefixDigests(final List<SimApp.Entry> chain)
+    {
+        final long[] digests = new long[chain.size() + 1];
+        for (int i = 0; i < chain.size(); i++)
+        {
+            digests[i + 1] = chain.get(i).digest(digests[i]);
+        }
+        return digests;
+    }
+
     private void checkSegment(final SimApp app, final SimApp.Segment segment, final List<SimApp.Entry> chain)
     {
-        for (int i = 0; i < segment.base.size(); i++)
+        if (segment.base == null)
         {
-            final SimApp.Entry e = segment.base.get(i);
-            if (!e.sameAs(at(chain, e.seq)))
+            if (segment.baseSeq > chain.size() || prefixDigests(chain)[(int)segment.baseSeq] != segment.baseDigest)
             {
-                violation(app.name() + " installed a snapshot that is not a prefix of the final history at " + e);
+                violation(app.name() + " installed a snapshot as of " + segment.baseSeq +
+                    " that is not a prefix of the final history");
                 return;
+            }
+        }
+        else
+        {
+            for (int i = 0; i < segment.base.size(); i++)
+            {
+                final SimApp.Entry e = segment.base.get(i);
+                if (!e.sameAs(at(chain, e.seq)))
+                {
+                    violation(app.name() + " installed a snapshot that is not a prefix of the final history at " + e);
+                    return;
+                }
             }
         }
         boolean diverged = false;
