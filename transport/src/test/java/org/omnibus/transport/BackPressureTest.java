@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.omnibus.test.Tests;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +41,7 @@ class BackPressureTest
             final long[] round = { 0 };
             final long[] refused = { 0 };
 
-            Tests.await(
+            Await.await(
                 () ->
                 {
                     int work = 0;

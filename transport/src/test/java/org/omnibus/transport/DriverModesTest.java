@@ -7,7 +7,6 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.omnibus.test.Tests;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ class DriverModesTest
 
             TestNode.awaitMesh(nodes, TransportStream.SUBMIT);
             final int submit = TransportStream.SUBMIT.ordinal();
-            Tests.await(
+            Await.await(
                 () ->
                 {
                     int work = 0;

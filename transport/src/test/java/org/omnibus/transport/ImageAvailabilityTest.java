@@ -3,7 +3,6 @@ package org.omnibus.transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.omnibus.test.Tests;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +47,7 @@ class ImageAvailabilityTest
 
             final long closedAtNs = System.nanoTime();
             leaver.close();
-            Tests.await(
+            Await.await(
                 survivor::poll,
                 () -> survivor.unavailableSessions.containsAll(leaverSessions),
                 Duration.ofSeconds(20),

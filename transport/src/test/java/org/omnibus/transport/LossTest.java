@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.omnibus.test.Tests;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ class LossTest
         {
             TestNode.awaitMesh(nodes, TransportStream.ORDERED);
             final int ordered = TransportStream.ORDERED.ordinal();
-            Tests.await(
+            Await.await(
                 () ->
                 {
                     int work = 0;

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.omnibus.test.Tests;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +60,7 @@ class PeerManagementTest
             final TestNode cutOff = ChannelMode.MDC_DYNAMIC == mode ? node0 : node2;
             final TestNode stillReached = node1;
             final int control = TransportStream.CONTROL.ordinal();
-            Tests.await(
+            Await.await(
                 () ->
                 {
                     int work = 0;
@@ -78,7 +77,7 @@ class PeerManagementTest
                 () -> stillReached.nextReceiveSeq[control][sender.nodeId] == MESSAGES,
                 AWAIT,
                 () -> "peer still in the group receives everything");
-            Tests.await(
+            Await.await(
                 () -> TestNode.pollAll(nodes),
                 () -> sender.nextReceiveSeq[control][sender.nodeId] == MESSAGES,
                 AWAIT,
@@ -90,7 +89,7 @@ class PeerManagementTest
 
             node0.transport.addPeer(node2.transport.localPeer());
             assertThat(node0.transport.peerNodeIds()).containsExactlyInAnyOrder(0, 1, 2);
-            Tests.await(
+            Await.await(
                 () -> TestNode.pollAll(nodes),
                 () -> node0.transport.isConnectedTo(2, TransportStream.CATCH_UP),
                 AWAIT,

@@ -5,7 +5,6 @@ import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.omnibus.test.Tests;
 
 import java.io.File;
 import java.nio.ByteBuffer;
@@ -158,7 +157,7 @@ final class TestNode implements AutoCloseable
     static void awaitMesh(final List<TestNode> nodes, final TransportStream stream)
     {
         final long[] lastHelloNs = { 0 };
-        Tests.await(
+        Await.await(
             () ->
             {
                 final long nowNs = System.nanoTime();

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.omnibus.test.Tests;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
@@ -58,13 +57,13 @@ class TransportExchangeTest
             final long exchangeStartNs = System.nanoTime();
             final TestNode source = nodes.get(1);
             final TestNode target = nodes.get(2);
-            Tests.await(
+            Await.await(
                 () -> TestNode.pollAll(nodes),
                 () -> source.transport.isConnectedTo(target.nodeId, TransportStream.CATCH_UP),
                 AWAIT,
                 () -> "direct publication connected");
 
-            Tests.await(
+            Await.await(
                 () -> sendRound(nodes, source, target) + TestNode.pollAll(nodes),
                 () -> nodes.stream().allMatch((node) ->
                     node.dataReceived[TransportStream.ORDERED.ordinal()] == (long)NODES * MESSAGES_PER_NODE) &&

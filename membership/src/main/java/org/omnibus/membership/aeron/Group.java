@@ -2,6 +2,7 @@ package org.omnibus.membership.aeron;
 
 import java.nio.ByteBuffer;
 
+import io.aeron.driver.status.SystemCounterDescriptor;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentInvoker;
@@ -16,6 +17,7 @@ import org.omnibus.membership.SubmitPolicy;
 import org.omnibus.membership.View;
 import org.omnibus.transport.Transport;
 import org.omnibus.transport.TransportContext;
+import org.omnibus.transport.TransportCounters;
 import org.omnibus.transport.TransportPeer;
 import org.omnibus.transport.TransportStream;
 import org.slf4j.Logger;
@@ -73,6 +75,7 @@ public final class Group implements AutoCloseable
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final TransportPeer localPeer;
+    private final Transport transport;
 
     private volatile MembershipState state = MembershipState.JOINING;
     private volatile View view;
@@ -99,7 +102,7 @@ public final class Group implements AutoCloseable
             transportCtx.handler(stream, adapter);
         }
         transportCtx.imageListener(adapter);
-        final Transport transport = Transport.launch(transportCtx);
+        transport = Transport.launch(transportCtx);
         try
         {
             final GroupPublisher publisher = new GroupPublisher(transport, counters, nodeId, ctx.pendingSendLimit());
@@ -333,6 +336,27 @@ public final class Group implements AutoCloseable
     public GroupCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * A system counter of the media driver (e.g. NAK_MESSAGES_SENT, RETRANSMITS_SENT); readable from any thread.
+     *
+     * @param descriptor the counter.
+     * @return its value, 0 once closed.
+     */
+    public long systemCounter(final SystemCounterDescriptor descriptor)
+    {
+        if (closed || transport.isClosed())
+        {
+            return 0;
+        }
+        return transport.countersReader().getCounterValue(descriptor.id());
+    }
+
+    /** @return the transport's counters (readable from any thread). */
+    public TransportCounters transportCounters()
+    {
+        return transport.counters();
     }
 
     /** @return the concluded context. */

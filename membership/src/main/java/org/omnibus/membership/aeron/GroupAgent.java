@@ -21,7 +21,7 @@ import org.omnibus.transport.TransportPeer;
 
 import static org.omnibus.membership.aeron.GroupCounters.Counter.DUTY_CYCLES;
 import static org.omnibus.membership.aeron.GroupCounters.Counter.SUBMIT_DRAINED;
-import static org.omnibus.membership.aeron.GroupCounters.Counter.SENDS_DROPPED;
+import static org.omnibus.membership.aeron.GroupCounters.Counter.SUBMIT_DROPPED;
 
 /**
  * The duty cycle of a {@link Group}. Each {@link #doWork()}:
@@ -189,7 +189,7 @@ final class GroupAgent implements Agent, MembershipListener, ControlledMessageHa
         }
         if (result < 0)
         {
-            counters.increment(SENDS_DROPPED);
+            counters.increment(SUBMIT_DROPPED);
         }
         return ControlledMessageHandler.Action.CONTINUE;
     }

@@ -43,8 +43,12 @@ public final class GroupCounters
         EXCLUSIONS("exclusions"),
         /** Frames held back because the publication was back-pressured (sent later, in order). */
         SENDS_DEFERRED("frames deferred by back-pressure"),
-        /** Frames dropped: not connected, closed, unknown destination, or too much held back. */
-        SENDS_DROPPED("frames dropped"),
+        /** Frames dropped because nobody could receive them: not connected, closed. */
+        SENDS_DROPPED("frames dropped: no receiver"),
+        /** Frames dropped because too much was held back for their publication already. */
+        SENDS_DROPPED_PENDING_FULL("frames dropped: too much held back"),
+        /** Submissions dropped by the state machine when taken from the ring (the group was leaving). */
+        SUBMIT_DROPPED("submissions dropped"),
         /** Direct sends to a node without a unicast endpoint, sent to all instead. */
         SENDS_REDIRECTED("direct frames sent to all"),
         /** Frames dropped by the test frame filter. */

@@ -14,6 +14,7 @@ import org.omnibus.transport.TransportStream;
 
 import static org.omnibus.membership.aeron.GroupCounters.Counter.SENDS_DEFERRED;
 import static org.omnibus.membership.aeron.GroupCounters.Counter.SENDS_DROPPED;
+import static org.omnibus.membership.aeron.GroupCounters.Counter.SENDS_DROPPED_PENDING_FULL;
 import static org.omnibus.membership.aeron.GroupCounters.Counter.SENDS_REDIRECTED;
 
 /**
@@ -238,7 +239,7 @@ final class GroupPublisher implements MembershipOutbound
     {
         if (queue == null || !queue.frames.append(buffer, offset, length))
         {
-            counters.increment(SENDS_DROPPED);
+            counters.increment(SENDS_DROPPED_PENDING_FULL);
             return;
         }
         counters.increment(SENDS_DEFERRED);
