@@ -194,6 +194,18 @@ public final class TestCluster implements AutoCloseable
     }
 
     /**
+     * A multicast group and port unlikely to be used by a concurrent test: {@code 224.0.1.<odd>:<20000-59999>}
+     * (Aeron takes the data address odd and the control address the next, even, one).
+     *
+     * @return group:port.
+     */
+    public static String randomMulticastEndpoint()
+    {
+        final ThreadLocalRandom random = ThreadLocalRandom.current();
+        return "224.0.1." + (2 * random.nextInt(1, 125) + 1) + ":" + random.nextInt(20_000, 60_000);
+    }
+
+    /**
      * @return a builder (three nodes by default).
      */
     public static Builder aCluster()
@@ -208,7 +220,7 @@ public final class TestCluster implements AutoCloseable
         this.side = new AtomicIntegerArray(builder.nodeCount + 1);
         this.lossRate = builder.lossRate;
         final ThreadLocalRandom random = ThreadLocalRandom.current();
-        this.multicastEndpoint = "224.0.1." + random.nextInt(2, 250) + ":" + random.nextInt(20_000, 60_000);
+        this.multicastEndpoint = randomMulticastEndpoint();
         this.streamBase = random.nextInt(10_000, 1_000_000) * 4;
         try
         {
@@ -232,16 +244,7 @@ public final class TestCluster implements AutoCloseable
             initial[i] = i + 1;
         }
         final File dataDir = builder.baseDir.resolve("node-" + nodeId).toFile();
-        final TransportContext transport = new TransportContext()
-            .threadingMode(builder.driverThreadingMode)
-            .multicastEndpoint(multicastEndpoint)
-            .multicastInterface("127.0.0.1")
-            .multicastTtl(0)
-            .endpoint("127.0.0.1:0")
-            .streamId(TransportStream.CONTROL, streamBase)
-            .streamId(TransportStream.SUBMIT, streamBase + 1)
-            .streamId(TransportStream.ORDERED, streamBase + 2)
-            .streamId(TransportStream.CATCH_UP, streamBase + 3);
+        final TransportContext transport = transportContext();
         TransportLossGenerator loss = null;
         if (builder.lossSwitch)
         {
@@ -281,6 +284,26 @@ public final class TestCluster implements AutoCloseable
             }
         }
         return node;
+    }
+
+    /**
+     * A transport context on this cluster's channel (multicast group, port, stream ids, loopback), with an
+     * ephemeral unicast endpoint; for nodes or raw transports a test adds beside the cluster's own.
+     *
+     * @return a new context (node id and data directory still to set).
+     */
+    public TransportContext transportContext()
+    {
+        return new TransportContext()
+            .threadingMode(builder.driverThreadingMode)
+            .multicastEndpoint(multicastEndpoint)
+            .multicastInterface("127.0.0.1")
+            .multicastTtl(0)
+            .endpoint("127.0.0.1:0")
+            .streamId(TransportStream.CONTROL, streamBase)
+            .streamId(TransportStream.SUBMIT, streamBase + 1)
+            .streamId(TransportStream.ORDERED, streamBase + 2)
+            .streamId(TransportStream.CATCH_UP, streamBase + 3);
     }
 
     /**

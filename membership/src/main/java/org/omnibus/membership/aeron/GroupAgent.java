@@ -20,6 +20,8 @@ import org.omnibus.transport.Transport;
 import org.omnibus.transport.TransportPeer;
 
 import static org.omnibus.membership.aeron.GroupCounters.Counter.DUTY_CYCLES;
+import static org.omnibus.membership.aeron.GroupCounters.Counter.DUTY_CYCLE_MAX_NS;
+import static org.omnibus.membership.aeron.GroupCounters.Counter.DUTY_CYCLE_STALLS;
 import static org.omnibus.membership.aeron.GroupCounters.Counter.SUBMIT_DRAINED;
 import static org.omnibus.membership.aeron.GroupCounters.Counter.SUBMIT_DROPPED;
 
@@ -41,6 +43,8 @@ import static org.omnibus.membership.aeron.GroupCounters.Counter.SUBMIT_DROPPED;
  */
 final class GroupAgent implements Agent, MembershipListener, ControlledMessageHandler
 {
+    private static final long STALL_THRESHOLD_NS = 100_000_000L;
+
     private final Group group;
     private final Transport transport;
     private final GroupAdapter adapter;
@@ -109,12 +113,17 @@ final class GroupAgent implements Agent, MembershipListener, ControlledMessageHa
         {
             return 0;
         }
+        final long previousNs = nowNs;
         nowNs = clock.nanoTime();
         adapter.nowNs(nowNs);
         if (!started)
         {
             started = true;
             membership.start(nowNs);
+        }
+        else
+        {
+            trackCycle(nowNs - previousNs);
         }
         int work = runCommands();
         work += publisher.retryPending();
@@ -130,6 +139,15 @@ final class GroupAgent implements Agent, MembershipListener, ControlledMessageHa
         counters.mirror(membership.counters());
         counters.increment(DUTY_CYCLES);
         return work;
+    }
+
+    private void trackCycle(final long cycleNs)
+    {
+        counters.max(DUTY_CYCLE_MAX_NS, cycleNs);
+        if (cycleNs > STALL_THRESHOLD_NS)
+        {
+            counters.increment(DUTY_CYCLE_STALLS);
+        }
     }
 
     private int runCommands()

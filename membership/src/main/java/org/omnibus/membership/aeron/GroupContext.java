@@ -3,10 +3,12 @@ package org.omnibus.membership.aeron;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -16,6 +18,7 @@ import org.omnibus.membership.StateTransferHandler;
 import org.omnibus.membership.SubmitPolicy;
 import org.omnibus.membership.View;
 import org.omnibus.transport.IdleStrategyKind;
+import org.omnibus.transport.TransportConfiguration;
 import org.omnibus.transport.TransportContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +35,19 @@ import static org.omnibus.membership.aeron.GroupConfiguration.*;
  * What the group sets in the child contexts overrides what the caller set there: node id, incarnation, bootstrap,
  * initial members, cluster secret, outbound, listener and state transfer handler of the membership context (the
  * membership's submit policy is always {@link SubmitPolicy#WAIT}: the group applies {@link #submitPolicy} itself);
- * node id, data directory (unless set), stream handlers and image listener of the transport context.
+ * node id, data directory (unless set), stream handlers, image listener and offer retry policy of the transport
+ * context: a back-pressured frame is not retried inside the offer (whose back-off idles, and yields a loaded CPU to
+ * everything else) but held back and retried at the next duty cycle (see {@link GroupPublisher}). Unless the caller
+ * chose another flow control, multicast and MDC publications use {@code min} flow control whose receiver timeout is
+ * half the suspicion timeout (the transport's default, 2 s, would let a crashed member hold every sender back for
+ * longer than it takes to suspect it).
  */
 public final class GroupContext
 {
     private static final Logger LOG = LoggerFactory.getLogger(GroupContext.class);
+    /** Attempts per offer: an admin action (term rotation) is retried at once; back-pressure waits for a cycle. */
+    private static final int OFFER_MAX_ATTEMPTS = 3;
+    private static final long MIN_FLOW_CONTROL_TIMEOUT_MS = 100;
 
     private boolean concluded;
     private int nodeId;
@@ -145,7 +156,15 @@ public final class GroupContext
         {
             membershipContext.randomSeed(System.nanoTime() ^ ((long)nodeId << 40) ^ incarnation);
         }
-        transportContext.nodeId(nodeId);
+        transportContext.nodeId(nodeId)
+            .offerMaxAttempts(OFFER_MAX_ATTEMPTS)
+            .offerIdleStrategy(NoOpIdleStrategy.INSTANCE);
+        if (TransportConfiguration.FLOW_CONTROL_DEFAULT.equals(transportContext.flowControl()))
+        {
+            final long receiverTimeoutMs = Math.max(MIN_FLOW_CONTROL_TIMEOUT_MS,
+                TimeUnit.NANOSECONDS.toMillis(membershipContext.suspicionTimeoutNs()) / 2);
+            transportContext.flowControl("min,t:" + receiverTimeoutMs + "ms");
+        }
         if (transportContext.dataDir() == null)
         {
             transportContext.dataDir(dataDir);

@@ -60,7 +60,11 @@ public final class GroupCounters
         /** Images of members that went away, handed to the state machine as a suspicion hint. */
         PEER_UNREACHABLE_HINTS("peer unreachable hints"),
         /** Duty cycles run. */
-        DUTY_CYCLES("duty cycles");
+        DUTY_CYCLES("duty cycles"),
+        /** Longest time between the starts of two duty cycles, in nanoseconds (idle time included). */
+        DUTY_CYCLE_MAX_NS("longest duty cycle (ns)"),
+        /** Duty cycles that started more than the stall threshold (100 ms) after the previous one. */
+        DUTY_CYCLE_STALLS("duty cycle stalls");
 
         private final String label;
 
@@ -121,6 +125,15 @@ public final class GroupCounters
         set(Counter.RETRANSMIT_REQUESTS_SENT, c.retransmitRequestsSent());
         set(Counter.STATE_TRANSFERS_INSTALLED, c.stateTransfersInstalled());
         set(Counter.EXCLUSIONS, c.exclusions());
+    }
+
+    void max(final Counter counter, final long value)
+    {
+        final int i = counter.ordinal();
+        if (value > values.get(i))
+        {
+            values.lazySet(i, value);
+        }
     }
 
     private void set(final Counter counter, final long value)

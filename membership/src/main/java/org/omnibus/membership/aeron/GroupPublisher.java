@@ -30,9 +30,11 @@ import static org.omnibus.membership.aeron.GroupCounters.Counter.SENDS_REDIRECTE
  * <b>Back-pressure without loss, without spinning.</b> The transport retries a back-pressured offer a few times with
  * a short back-off. If it still fails, the frame is copied into a queue for that destination and stream and retried
  * at the next duty cycles, before any newer frame for the same publication (so per-publication order is kept and a
- * back-pressured publication costs one failed offer per duty cycle). A queue holds at most the pending send limit;
- * beyond it, and for frames that cannot be sent at all (not connected, closed, unknown node), the frame is dropped
- * and counted: the protocol is fire-and-forget and retransmits what matters.
+ * back-pressured publication costs one failed offer per duty cycle). A queue to all holds at most the pending send
+ * limit, a queue to one node at most 1 MiB (direct traffic is mostly answers to retransmission requests, which the
+ * requester repeats: a long backlog of them only delays the fresh ones); beyond it, and for frames that cannot be
+ * sent at all (not connected, closed, unknown node), the frame is dropped and counted: the protocol is
+ * fire-and-forget and retransmits what matters.
  */
 final class GroupPublisher implements MembershipOutbound
 {
@@ -40,6 +42,7 @@ final class GroupPublisher implements MembershipOutbound
     private static final int CATCH_UP_BAND_START = 80;
     private static final int QUEUE_INITIAL_CAPACITY = 64 * 1024;
     private static final int RETRY_FRAMES_PER_QUEUE = 256;
+    private static final int MAX_DIRECT_QUEUE_CAPACITY = 1024 * 1024;
 
     private final Transport transport;
     private final GroupCounters counters;
@@ -64,8 +67,9 @@ final class GroupPublisher implements MembershipOutbound
         {
             this.destination = destination;
             this.stream = stream;
-            this.frames = new ExpandableRingBuffer(Math.min(QUEUE_INITIAL_CAPACITY, maxQueueCapacity),
-                maxQueueCapacity, false);
+            final int capacity = destination == ALL ? maxQueueCapacity :
+                Math.min(maxQueueCapacity, MAX_DIRECT_QUEUE_CAPACITY);
+            this.frames = new ExpandableRingBuffer(Math.min(QUEUE_INITIAL_CAPACITY, capacity), capacity, false);
         }
 
         public boolean onMessage(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
@@ -117,7 +121,7 @@ final class GroupPublisher implements MembershipOutbound
     /**
      * Retry the frames held back, oldest first, until a publication pushes back again.
      *
-     * @return frames sent (or dropped) from the queues.
+     * @return the number of queues that made progress.
      */
     int retryPending()
     {
@@ -127,7 +131,10 @@ final class GroupPublisher implements MembershipOutbound
         {
             final PendingQueue queue = nonEmpty[i];
             queue.blocked = false;
-            work += queue.frames.consume(queue, RETRY_FRAMES_PER_QUEUE);
+            if (queue.frames.consume(queue, RETRY_FRAMES_PER_QUEUE) > 0)
+            {
+                work++;
+            }
             if (queue.frames.isEmpty())
             {
                 queue.listed = false;

@@ -42,7 +42,8 @@ class GroupTest
     Path tempDir;
 
     private final List<Group> groups = new ArrayList<>();
-    private final String multicast = "224.0.1." + ThreadLocalRandom.current().nextInt(2, 250) + ":" +
+    // Aeron takes the multicast data address odd (the control address is the next one).
+    private final String multicast = "224.0.1." + (2 * ThreadLocalRandom.current().nextInt(1, 125) + 1) + ":" +
         ThreadLocalRandom.current().nextInt(20_000, 60_000);
     private final int streamBase = ThreadLocalRandom.current().nextInt(10_000, 1_000_000) * 4;
     private final Checker checker = new Checker();
