@@ -132,12 +132,7 @@ final class GroupAdapter implements FragmentHandler, ImageListener
         if (view != null && view.indexOf(node) >= 0)
         {
             counters.increment(PEER_UNREACHABLE_HINTS);
-            onPeerUnreachable(node);
+            membership.onPeerUnreachable(node, nowNs);
         }
-    }
-
-    private void onPeerUnreachable(final int node)
-    {
-        // The state machine's hint (Membership.onPeerUnreachable) is wired here once it is on main.
     }
 }
