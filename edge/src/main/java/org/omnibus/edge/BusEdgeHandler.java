@@ -556,6 +556,26 @@ public final class BusEdgeHandler implements EdgeHandler
         drainOutbox();
     }
 
+    /**
+     * The bus state was replaced by a state transfer: send what the install produced (Hello replies, name
+     * signals) and let peers whose Hello is now registered go on.
+     */
+    public void onStateInstalled()
+    {
+        drainOutbox();
+        resumeRegistered();
+    }
+
+    /**
+     * @param peer a peer of this node.
+     * @return its connection, or null when it has none (any more).
+     */
+    public EdgeConnection connectionOf(final Peer peer)
+    {
+        final BusSession session = sessionsById.get(peer.id());
+        return session == null ? null : session.connection;
+    }
+
     private void resumeRegistered()
     {
         for (int i = helloPending.size() - 1; i >= 0; i--)

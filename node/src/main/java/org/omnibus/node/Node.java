@@ -1,7 +1,9 @@
 package org.omnibus.node;
 
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.omnibus.bus.Bus;
 import org.omnibus.bus.BusContext;
 import org.omnibus.bus.policy.BusLimits;
@@ -11,6 +13,16 @@ import org.omnibus.edge.DBusMessageFramer;
 import org.omnibus.edge.EdgeAgent;
 import org.omnibus.edge.EdgeContext;
 import org.omnibus.edge.SelectorIdleStrategy;
+import org.omnibus.membership.aeron.BootstrapMode;
+import org.omnibus.membership.aeron.Group;
+import org.omnibus.membership.aeron.GroupContext;
+import org.omnibus.membership.aeron.GroupThreadingMode;
+import org.omnibus.persistence.Journal;
+import org.omnibus.persistence.JournalConfiguration;
+import org.omnibus.persistence.JournalContext;
+import org.omnibus.transport.ChannelMode;
+import org.omnibus.transport.TransportContext;
+import org.omnibus.transport.TransportPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,17 +34,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running node: the edge and its bus on one agent thread.
+ * A running node: the edge and its bus, and in a cluster the membership group and the journal, all driven by one
+ * agent thread (the embedded Aeron media driver has its own, SHARED).
  */
 public final class Node implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final int SPEC_MAX_MESSAGE_LENGTH = 128 * 1024 * 1024;
+    private static final long CLUSTER_MAX_BLOCK_MS = 1;
+    private static final long LOCAL_MAX_BLOCK_MS = 100;
 
     private final NodeContext ctx;
     private final Bus bus;
     private final EdgeAgent edge;
-    private final AgentRunner edgeRunner;
+    private final BusEdgeHandler handler;
+    private final Journal journal;
+    private final Group group;
+    private final ClusterBridge bridge;
+    private final AgentRunner runner;
     private final List<String> clientAddresses = new ArrayList<>();
     private boolean closed;
 
@@ -40,6 +59,7 @@ public final class Node implements AutoCloseable
     {
         this.ctx = ctx;
         Files.createDirectories(ctx.dataDir());
+        final ClusterSettings cluster = ctx.cluster();
         final BusContext busContext = new BusContext()
             .nodeId(ctx.nodeId())
             .config(ctx.busConfig())
@@ -49,8 +69,63 @@ public final class Node implements AutoCloseable
         {
             busContext.busId(ctx.guidHex());
         }
+        final BusEdgeHandler[] handlerRef = new BusEdgeHandler[1];
+        if (cluster != null)
+        {
+            busContext.clustered(true).nameCommandSink(command -> handlerRef[0].submitNameCommand(command));
+        }
         bus = new Bus(busContext);
 
+        Journal openedJournal = null;
+        Group startedGroup = null;
+        EdgeAgent startedEdge = null;
+        try
+        {
+            if (cluster != null && cluster.journal())
+            {
+                openedJournal = Journal.open(new JournalContext()
+                    .directory(JournalConfiguration.journalDirectory(ctx.dataDir())));
+            }
+            bridge = cluster == null ? null : new ClusterBridge(ctx.nodeId(), bus, openedJournal);
+            handler = new BusEdgeHandler(bus, bridge);
+            handlerRef[0] = handler;
+            startedEdge = new EdgeAgent(edgeContext(ctx, bus), handler, new DBusMessageFramer());
+            handler.agent(startedEdge);
+            if (cluster != null)
+            {
+                final GroupContext groupContext = groupContext(ctx, cluster, bridge);
+                startedGroup = Group.launch(groupContext);
+                bridge.connect(startedGroup, handler, startedEdge, groupContext.bootstrap());
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(startedGroup, openedJournal);
+            if (startedEdge != null)
+            {
+                startedEdge.onClose();
+            }
+            throw ex;
+        }
+        journal = openedJournal;
+        group = startedGroup;
+        edge = startedEdge;
+        for (final BusAddress address : ctx.listenAddresses())
+        {
+            clientAddresses.add(address.clientAddress(bus.context().busId()));
+        }
+
+        final Agent agent = group == null ? edge : new CompositeAgent(edge, new GroupInvoker(group, journal));
+        runner = new AgentRunner(
+            new SelectorIdleStrategy(edge.selector(), ctx.edgeSpinNs(),
+                group == null ? LOCAL_MAX_BLOCK_MS : CLUSTER_MAX_BLOCK_MS),
+            this::onAgentError,
+            null,
+            agent);
+    }
+
+    private static EdgeContext edgeContext(final NodeContext ctx, final Bus bus)
+    {
         final BusLimits limits = ctx.busConfig().limits();
         final EdgeContext edgeContext = new EdgeContext()
             .guidHex(bus.context().busId())
@@ -64,20 +139,43 @@ public final class Node implements AutoCloseable
             edgeContext.addListenAddress(address);
         }
         edgeContext.maxOutboundBytes(Math.max(edgeContext.maxOutboundBytes(), edgeContext.maxMessageLength()));
-        edgeContext.conclude();
+        return edgeContext.conclude();
+    }
 
-        final BusEdgeHandler handler = new BusEdgeHandler(bus);
-        edge = new EdgeAgent(edgeContext, handler, new DBusMessageFramer());
-        handler.agent(edge);
-        for (final BusAddress address : ctx.listenAddresses())
+    private static GroupContext groupContext(
+        final NodeContext ctx, final ClusterSettings cluster, final ClusterBridge bridge)
+    {
+        final TransportContext transport = new TransportContext().channelMode(cluster.channelMode());
+        if (cluster.channelMode() == ChannelMode.MULTICAST)
         {
-            clientAddresses.add(address.clientAddress(edgeContext.guidHex()));
+            transport.multicastEndpoint(cluster.multicastEndpoint()).multicastInterface(cluster.multicastInterface());
+            if (cluster.multicastInterface().startsWith("127."))
+            {
+                transport.multicastTtl(0);
+            }
         }
-        edgeRunner = new AgentRunner(
-            new SelectorIdleStrategy(edge.selector(), ctx.edgeSpinNs(), 100),
-            this::onAgentError,
-            null,
-            edge);
+        else
+        {
+            transport.endpoint(cluster.endpoint());
+            if (cluster.controlEndpoint() != null)
+            {
+                transport.controlEndpoint(cluster.controlEndpoint());
+            }
+        }
+        for (final TransportPeer peer : cluster.peers())
+        {
+            transport.peer(peer);
+        }
+        return new GroupContext()
+            .bootstrapMode(cluster.bootstrapAlways() ? BootstrapMode.ALWAYS : BootstrapMode.AUTO)
+            .nodeId(ctx.nodeId())
+            .dataDir(ctx.dataDir().toFile())
+            .clusterSecret(cluster.secret())
+            .initialMembers(cluster.initialMembers())
+            .threadingMode(GroupThreadingMode.INVOKER)
+            .listener(bridge)
+            .stateTransferHandler(bridge)
+            .transportContext(transport);
     }
 
     private static int clampToInt(final long value, final int max)
@@ -98,9 +196,12 @@ public final class Node implements AutoCloseable
         try
         {
             final Node node = new Node(ctx);
-            AgentRunner.startOnThread(node.edgeRunner);
-            LOG.info("node {} up, bus id {}, listening on {}", ctx.nodeId(), node.bus.context().busId(),
-                node.clientAddresses);
+            AgentRunner.startOnThread(node.runner);
+            LOG.info("node {} up{}, bus id {}, listening on {}", ctx.nodeId(),
+                node.group == null ? " (local bus, no cluster)" :
+                " (cluster of " + ctx.cluster().initialMembers().length + " initial members" +
+                (node.journal == null ? ", journal off" : ", journal " + node.journal.directory()) + ")",
+                node.bus.context().busId(), node.clientAddresses);
             return node;
         }
         catch (final IOException ex)
@@ -111,7 +212,7 @@ public final class Node implements AutoCloseable
 
     private void onAgentError(final Throwable error)
     {
-        LOG.error("edge agent error", error);
+        LOG.error("node agent error", error);
     }
 
     /**
@@ -138,6 +239,22 @@ public final class Node implements AutoCloseable
         return ctx;
     }
 
+    /**
+     * @return the membership group, or null for a local bus.
+     */
+    public Group group()
+    {
+        return group;
+    }
+
+    /**
+     * @return this node's address for the other members (unicast and MDC), or null for a local bus.
+     */
+    public TransportPeer clusterPeer()
+    {
+        return group == null ? null : group.localPeer();
+    }
+
     @Override
     public void close()
     {
@@ -146,7 +263,41 @@ public final class Node implements AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.quietClose(edgeRunner);
+        edge.wakeup();
+        CloseHelper.quietClose(runner);
+        CloseHelper.quietCloseAll(group, journal);
         LOG.info("node {} stopped", ctx.nodeId());
+    }
+
+    /**
+     * Runs the group's duty cycle inside the node's agent and ends the journal's batch once per cycle.
+     */
+    private static final class GroupInvoker implements Agent
+    {
+        private final Group group;
+        private final Journal journal;
+
+        GroupInvoker(final Group group, final Journal journal)
+        {
+            this.group = group;
+            this.journal = journal;
+        }
+
+        @Override
+        public int doWork()
+        {
+            final int work = group.doWork();
+            if (work > 0 && journal != null)
+            {
+                journal.endBatch();
+            }
+            return work;
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "omnibus-group";
+        }
     }
 }

@@ -24,6 +24,7 @@ public final class NodeContext
     private boolean allowAnonymous;
     private String guidHex;
     private long edgeSpinNs = EDGE_SPIN_NS_DEFAULT;
+    private ClusterSettings cluster;
     private boolean concluded;
 
     /**
@@ -61,6 +62,14 @@ public final class NodeContext
         if (busConfig.allowAnonymous() || busConfig.auth().contains("ANONYMOUS"))
         {
             allowAnonymous = true;
+        }
+        if (cluster != null)
+        {
+            final String problem = cluster.validate(nodeId);
+            if (problem != null)
+            {
+                throw new IllegalStateException(problem);
+            }
         }
         concluded = true;
         return this;
@@ -129,6 +138,25 @@ public final class NodeContext
     public NodeContext guidHex(final String guidHex)
     {
         this.guidHex = guidHex;
+        return this;
+    }
+
+    /**
+     * @return how the node takes part in a cluster, or null for a plain local bus (no order, no journal).
+     */
+    public ClusterSettings cluster()
+    {
+        return cluster;
+    }
+
+    /**
+     * @param cluster how the node takes part in a cluster ({@link ClusterSettings#single} for a cluster of its
+     *                own); null for a plain local bus.
+     * @return this.
+     */
+    public NodeContext cluster(final ClusterSettings cluster)
+    {
+        this.cluster = cluster;
         return this;
     }
 

@@ -59,6 +59,41 @@ public final class NodeOptions
     @Option(names = "--allow-anonymous", description = "Accept the ANONYMOUS authentication mechanism")
     boolean allowAnonymous;
 
+    @Option(names = "--local",
+        description = "A plain local bus: no cluster, no journal (the default of the dbus-daemon form; `start` runs a one-node cluster with a journal unless given this)")
+    boolean local;
+
+    @Option(names = "--cluster-members", split = ",", paramLabel = "IDS",
+        description = "Node ids of the cluster's initial members, e.g. 1,2,3 (the same list on every node)")
+    int[] clusterMembers;
+
+    @Option(names = "--cluster-secret-file", paramLabel = "FILE",
+        description = "File holding the cluster secret (at least 16 bytes); nodes without it cannot join")
+    Path clusterSecretFile;
+
+    @Option(names = "--cluster-channel", paramLabel = "MODE",
+        description = "multicast (default), unicast, mdc (multi-destination-cast with manual destinations)")
+    String clusterChannel = "multicast";
+
+    @Option(names = "--cluster-multicast", paramLabel = "ADDR:PORT",
+        description = "Multicast group of the cluster. Default: " + ClusterSettings.MULTICAST_ENDPOINT_DEFAULT)
+    String clusterMulticast = ClusterSettings.MULTICAST_ENDPOINT_DEFAULT;
+
+    @Option(names = "--cluster-interface", paramLabel = "IP",
+        description = "Interface for multicast (required with multicast; 127.0.0.1 keeps traffic on this machine)")
+    String clusterInterface;
+
+    @Option(names = "--cluster-endpoint", paramLabel = "HOST:PORT",
+        description = "This node's endpoint for unicast and mdc")
+    String clusterEndpoint;
+
+    @Option(names = "--cluster-peer", paramLabel = "ID@HOST:PORT",
+        description = "Another member's endpoint for unicast and mdc; repeat for each")
+    java.util.List<String> clusterPeers = new java.util.ArrayList<>();
+
+    @Option(names = "--no-journal", description = "Do not journal the ordered stream")
+    boolean noJournal;
+
     @Option(names = "--ready-fd", hidden = true, paramLabel = "FD",
         description = "Write a line to FD once the node is up (used by the launcher for --fork)")
     String readyFd;
@@ -96,6 +131,25 @@ public final class NodeOptions
         if (printPid != null && !isFdOrStdout(printPid))
         {
             return "--print-pid takes a file descriptor number: " + printPid;
+        }
+        if (local && clusterMembers != null)
+        {
+            return "--local and --cluster-members cannot both be given";
+        }
+        if (clusterMembers != null && clusterSecretFile == null)
+        {
+            return "a cluster needs --cluster-secret-file";
+        }
+        if (!java.util.Set.of("multicast", "unicast", "mdc").contains(clusterChannel))
+        {
+            return "--cluster-channel must be multicast, unicast or mdc: " + clusterChannel;
+        }
+        for (final String peer : clusterPeers)
+        {
+            if (!peer.matches("[0-9]+@[^@]+:[0-9]+"))
+            {
+                return "--cluster-peer takes ID@HOST:PORT: " + peer;
+            }
         }
         return null;
     }

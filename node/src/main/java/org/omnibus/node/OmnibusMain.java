@@ -67,13 +67,16 @@ public final class OmnibusMain implements Callable<Integer>
     @Override
     public Integer call()
     {
-        return run(options, spec.commandLine());
+        return run(options, spec.commandLine(), false);
     }
 
     /**
      * Run a node until SIGTERM or SIGINT.
+     *
+     * @param startForm {@code omnibus start} (a one-node cluster with a journal by default) rather than the
+     *                  dbus-daemon form (a local bus by default).
      */
-    static int run(final NodeOptions options, final CommandLine commandLine)
+    static int run(final NodeOptions options, final CommandLine commandLine, final boolean startForm)
     {
         final String problem = options.validate();
         if (problem != null)
@@ -84,7 +87,7 @@ public final class OmnibusMain implements Callable<Integer>
         final NodeContext ctx;
         try
         {
-            ctx = context(options);
+            ctx = context(options, startForm);
         }
         catch (final ConfigException | IllegalArgumentException | IllegalStateException ex)
         {
@@ -151,6 +154,11 @@ public final class OmnibusMain implements Callable<Integer>
 
     static NodeContext context(final NodeOptions options)
     {
+        return context(options, false);
+    }
+
+    static NodeContext context(final NodeOptions options, final boolean startForm)
+    {
         final NodeContext ctx = new NodeContext()
             .dataDir(options.dataDir)
             .nodeId(options.nodeId)
@@ -174,7 +182,49 @@ public final class OmnibusMain implements Callable<Integer>
                 ctx.addListenAddress(address);
             }
         }
+        if (options.clusterMembers != null)
+        {
+            ctx.cluster(clusterSettings(options));
+        }
+        else if (startForm && !options.local)
+        {
+            ctx.cluster(ClusterSettings.single(options.nodeId).journal(!options.noJournal));
+        }
         return ctx;
+    }
+
+    private static ClusterSettings clusterSettings(final NodeOptions options)
+    {
+        final byte[] secret;
+        try
+        {
+            secret = Files.readAllBytes(options.clusterSecretFile);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("cannot read the cluster secret file " + options.clusterSecretFile +
+                ": " + ex.getMessage());
+        }
+        final ClusterSettings settings = new ClusterSettings()
+            .initialMembers(options.clusterMembers)
+            .secret(new String(secret, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8))
+            .channelMode(switch (options.clusterChannel)
+            {
+                case "unicast" -> org.omnibus.transport.ChannelMode.UNICAST;
+                case "mdc" -> org.omnibus.transport.ChannelMode.MDC_MANUAL;
+                default -> org.omnibus.transport.ChannelMode.MULTICAST;
+            })
+            .multicastEndpoint(options.clusterMulticast)
+            .multicastInterface(options.clusterInterface)
+            .endpoint(options.clusterEndpoint)
+            .journal(!options.noJournal);
+        for (final String peer : options.clusterPeers)
+        {
+            final int at = peer.indexOf('@');
+            settings.addPeer(new org.omnibus.transport.TransportPeer(
+                Integer.parseInt(peer.substring(0, at)), peer.substring(at + 1), null));
+        }
+        return settings;
     }
 
     private static void announce(final NodeOptions options, final Node node, final CommandLine commandLine)
@@ -257,7 +307,7 @@ public final class OmnibusMain implements Callable<Integer>
         @Override
         public Integer call()
         {
-            return run(options, spec.commandLine());
+            return run(options, spec.commandLine(), true);
         }
     }
 
