@@ -11,8 +11,10 @@ import org.omnibus.bus.Bus;
 import org.omnibus.bus.BusContext;
 import org.omnibus.codec.dbus.DBusMessageBuilder;
 import org.omnibus.test.DBusTestClient;
+import org.omnibus.test.Tests;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,8 +137,8 @@ class ClusterModeTest
 
             watcher.callDriver("AddMatch", "s", "type='signal',interface='com.example.Feed'");
             assertThat(service.callDriver("RequestName", "su", "com.example.Svc", 0).arg(0)).isEqualTo(1L);
-            // the name is known on node 2 as soon as the command is in the order
-            assertThat(caller.callDriver("GetNameOwner", "s", "com.example.Svc").arg(0)).isEqualTo(":1.0");
+            // node 2 knows the name once its agent has taken the command from the order (node 1 may answer first)
+            awaitDriverAnswer(caller, "GetNameOwner", "com.example.Svc", ":1.0");
 
             // a signal from node 1 reaches the subscriber on node 2, in the sender's order
             for (int i = 0; i < 50; i++)
@@ -205,7 +207,7 @@ class ClusterModeTest
         {
             owner.callDriver("RequestName", "su", "com.example.Gone", 0);
             watcher.callDriver("AddMatch", "s", "type='signal',member='NameOwnerChanged',arg0='com.example.Gone'");
-            assertThat(watcher.callDriver("NameHasOwner", "s", "com.example.Gone").arg(0)).isEqualTo(true);
+            awaitDriverAnswer(watcher, "NameHasOwner", "com.example.Gone", true);
 
             two.agent.wakeup();
             runners.get(1).close();
@@ -213,5 +215,26 @@ class ClusterModeTest
             two.handler.onNodesDeparted(new long[] {1});
         }
         assertThat(two.handler.bus().names().hasOwner("com.example.Gone")).isFalse();
+    }
+
+    private static void awaitDriverAnswer(
+        final DBusTestClient client, final String method, final String name, final Object expected)
+    {
+        final Object[] last = new Object[1];
+        Tests.await(
+            () ->
+            {
+                try
+                {
+                    last[0] = client.callDriver(method, "s", name).arg(0);
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+                return expected.equals(last[0]);
+            },
+            Duration.ofSeconds(10),
+            () -> method + "(" + name + ") answered " + last[0] + ", expected " + expected);
     }
 }
