@@ -8,19 +8,23 @@ import org.newsclub.net.unix.AFUNIXSelectorProvider;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketCredentials;
+import org.newsclub.net.unix.AFUNIXSocketPair;
+import org.newsclub.net.unix.EdgeNativeAccess;
 import org.omnibus.edge.sasl.SaslServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +32,12 @@ import java.util.concurrent.TimeUnit;
  * messages, hands them to the {@link EdgeHandler}, and flushes queued output once per cycle. One thread owns
  * every socket; {@link #selector()} lets an idle strategy block until a socket is ready, and {@link #wakeup()}
  * lets another thread interrupt that wait.
+ * <p>
+ * Readiness comes from {@code poll(2)} over arrays the agent keeps (rebuilt only when a connection comes or goes,
+ * interest changed in place), through {@link EdgeNativeAccess}: junixsocket's own selector allocates on every
+ * select, and the duty cycle allocates nothing per message. Ready descriptors found by the idle strategy's
+ * blocking wait are handled by the next duty cycle without polling again; otherwise each cycle polls without
+ * waiting.
  */
 public final class EdgeAgent implements Agent
 {
@@ -38,13 +48,22 @@ public final class EdgeAgent implements Agent
     private final EdgeHandler handler;
     private final MessageFramer framer;
     private final NanoClock clock;
-    private final Selector selector;
+    private final WaitSelector selector = new WaitSelector();
+    private final EdgeNativeAccess.PollSet pollSet = new EdgeNativeAccess.PollSet();
+    private final AFUNIXSocketPair<AFUNIXSocketChannel> wakeupPair;
+    private final ByteBuffer wakeupDrain = ByteBuffer.allocateDirect(64);
     private final List<AFUNIXServerSocketChannel> listeners = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
     private final Long2ObjectHashMap<EdgeConnection> connections = new Long2ObjectHashMap<>();
-    private final ArrayList<EdgeConnection> dirty = new ArrayList<>();
+    private ArrayList<EdgeConnection> dirty = new ArrayList<>();
+    private ArrayList<EdgeConnection> flushing = new ArrayList<>();
+    private ArrayList<EdgeConnection> resumed = new ArrayList<>();
+    private ArrayList<EdgeConnection> resuming = new ArrayList<>();
     private final ArrayList<EdgeConnection> scratch = new ArrayList<>();
-    private final ArrayList<EdgeConnection> resumed = new ArrayList<>();
+    /** What each polled descriptor is: {@link #wakeupPair}'s read end (index 0), a listener or a connection. */
+    private Object[] pollTargets = new Object[0];
+    private boolean pollSetStale = true;
+    private boolean readyPending;
     private long nextConnectionId = 1;
     private long nextTimeoutCheckNs;
     private boolean closed;
@@ -63,9 +82,11 @@ public final class EdgeAgent implements Agent
         this.handler = handler;
         this.framer = framer;
         this.clock = ctx.nanoClock();
-        this.selector = AFUNIXSelectorProvider.provider().openSelector();
+        this.wakeupPair = AFUNIXSocketPair.open();
         try
         {
+            wakeupPair.getSocket1().configureBlocking(false);
+            wakeupPair.getSocket2().configureBlocking(false);
             for (final BusAddress address : ctx.listenAddresses())
             {
                 bind(address);
@@ -99,8 +120,8 @@ public final class EdgeAgent implements Agent
                 server.bind(address.socketAddress(), ctx.listenBacklog());
             }
             server.configureBlocking(false);
-            server.register(selector, SelectionKey.OP_ACCEPT);
             listeners.add(server);
+            pollSetStale = true;
         }
         catch (final IOException ex)
         {
@@ -116,7 +137,9 @@ public final class EdgeAgent implements Agent
     }
 
     /**
-     * @return the selector every socket is registered with, for an idle strategy that blocks on it.
+     * @return a selector for an idle strategy to wait on: its {@code select} methods poll the agent's sockets
+     * (the ready ones are then handled by the next duty cycle) and {@code wakeup} is {@link #wakeup()}. No
+     * channel can be registered with it and it has no key sets.
      */
     public Selector selector()
     {
@@ -128,7 +151,92 @@ public final class EdgeAgent implements Agent
      */
     public void wakeup()
     {
-        selector.wakeup();
+        if (!closed)
+        {
+            try
+            {
+                wakeupPair.getSocket2().write(ByteBuffer.wrap(new byte[1]));
+            }
+            catch (final IOException ex)
+            {
+                // the pair is closed (shutdown) or full (a wake-up is pending anyway)
+                LOG.trace("wakeup: {}", ex.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Poll every socket, waiting at most the given time; what is ready is handled by the next duty cycle.
+     *
+     * @param timeoutMs 0 to return at once, -1 to wait without limit.
+     * @return number of sockets ready (the wake-up channel included).
+     * @throws IOException when poll fails.
+     */
+    private int poll(final int timeoutMs) throws IOException
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        if (pollSetStale)
+        {
+            rebuildPollSet();
+        }
+        final int ready = pollSet.poll(timeoutMs);
+        readyPending = ready > 0;
+        return ready;
+    }
+
+    private void rebuildPollSet()
+    {
+        final int size = 1 + listeners.size() + connections.size();
+        final Object[] targets = new Object[size];
+        final FileDescriptor[] fds = new FileDescriptor[size];
+        final int[] ops = new int[size];
+        int i = 0;
+        targets[i] = wakeupPair;
+        fds[i] = fileDescriptor(wakeupPair.getSocket1());
+        ops[i++] = SelectionKey.OP_READ;
+        for (final AFUNIXServerSocketChannel listener : listeners)
+        {
+            targets[i] = listener;
+            fds[i] = fileDescriptor(listener);
+            ops[i++] = SelectionKey.OP_ACCEPT;
+        }
+        for (final EdgeConnection connection : connections.values())
+        {
+            connection.pollIndex(i);
+            targets[i] = connection;
+            fds[i] = fileDescriptor(connection.channel());
+            ops[i++] = connection.interestOps();
+        }
+        pollTargets = targets;
+        pollSet.reset(fds, ops);
+        pollSetStale = false;
+        readyPending = false;
+    }
+
+    private static FileDescriptor fileDescriptor(final java.nio.channels.Channel channel)
+    {
+        try
+        {
+            return channel instanceof AFUNIXServerSocketChannel ?
+                ((AFUNIXServerSocketChannel)channel).getFileDescriptor() :
+                ((AFUNIXSocketChannel)channel).getFileDescriptor();
+        }
+        catch (final IOException ex)
+        {
+            return null; // closed: poll skips it, and the set is rebuilt without it
+        }
+    }
+
+    private void interestOps(final EdgeConnection connection, final int ops)
+    {
+        connection.interestOps(ops);
+        if (!pollSetStale)
+        {
+            pollSet.interestOps(connection.pollIndex(), ops);
+        }
     }
 
     /**
@@ -161,17 +269,10 @@ public final class EdgeAgent implements Agent
     {
         final long nowNs = clock.nanoTime();
         int work = handler.onTick(nowNs);
-        // junixsocket's selector clears the previous selection on every select and cancels the key of a socket
-        // whose peer hung up: keys an idle strategy's blocking select found are handled before polling again.
-        if (!selector.selectedKeys().isEmpty() || selector.selectNow() > 0)
+        // what the idle strategy's blocking wait found is handled before polling again
+        if (readyPending || poll(0) > 0)
         {
-            final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-            while (keys.hasNext())
-            {
-                final SelectionKey key = keys.next();
-                keys.remove();
-                work += onReady(key);
-            }
+            work += onReady();
         }
         work += processResumed();
         if (work > 0)
@@ -188,36 +289,59 @@ public final class EdgeAgent implements Agent
         return work;
     }
 
-    private int onReady(final SelectionKey key)
+    private int onReady() throws IOException
     {
-        final Object attached = key.attachment();
-        if (!key.isValid())
+        readyPending = false;
+        final Object[] targets = pollTargets;
+        int work = 0;
+        for (int i = 0, size = targets.length; i < size; i++)
         {
-            // junixsocket cancels the key of a socket whose peer hung up; what it sent last is still readable
-            if (attached instanceof EdgeConnection)
+            final int ready = pollSet.readyOps(i);
+            if (ready == 0)
             {
-                onHangUp((EdgeConnection)attached);
-                return 1;
+                continue;
             }
+            final Object target = targets[i];
+            if (target instanceof EdgeConnection)
+            {
+                work += onReady((EdgeConnection)target, ready);
+            }
+            else if (target == wakeupPair)
+            {
+                drainWakeups();
+            }
+            else
+            {
+                work += accept((AFUNIXServerSocketChannel)target);
+            }
+        }
+        return work;
+    }
+
+    private int onReady(final EdgeConnection connection, final int ready)
+    {
+        if (connection.isClosed())
+        {
             return 0;
         }
-        if (attached == null)
+        if ((ready & EdgeNativeAccess.OP_INVALID) != 0)
         {
-            return accept((AFUNIXServerSocketChannel)key.channel());
+            // the peer hung up (or the socket failed): what it sent last is still readable
+            onHangUp(connection);
+            return 1;
         }
-        final EdgeConnection connection = (EdgeConnection)attached;
         int work = 0;
         try
         {
-            if (key.isWritable())
+            if ((ready & SelectionKey.OP_WRITE) != 0)
             {
                 work++;
                 if (connection.flush())
                 {
-                    key.interestOps(readInterest(connection));
+                    interestOps(connection, readInterest(connection));
                 }
             }
-            if (key.isReadable() && onReadable(connection) != 0)
+            if ((ready & SelectionKey.OP_READ) != 0 && !connection.isClosed() && onReadable(connection) != 0)
             {
                 work++;
             }
@@ -227,6 +351,17 @@ public final class EdgeAgent implements Agent
             close(connection, "I/O error: " + ex.getMessage());
         }
         return work;
+    }
+
+    private void drainWakeups() throws IOException
+    {
+        int read;
+        do
+        {
+            wakeupDrain.clear();
+            read = EdgeNativeAccess.read(wakeupPair.getSocket1(), wakeupDrain);
+        }
+        while (read == wakeupDrain.capacity());
     }
 
     private int accept(final AFUNIXServerSocketChannel server)
@@ -281,8 +416,9 @@ public final class EdgeAgent implements Agent
             final EdgeConnection connection = new EdgeConnection(
                 nextConnectionId++, channel, uid, gid, gids, pid, sasl,
                 ctx.initialBufferLength(), ctx.maxMessageLength(), ctx.maxOutboundBytes(), clock.nanoTime());
-            connection.key(channel.register(selector, SelectionKey.OP_READ, connection));
+            connection.interestOps(SelectionKey.OP_READ);
             connections.put(connection.id(), connection);
+            pollSetStale = true;
             LOG.debug("accepted {}", connection);
         }
         catch (final IOException ex)
@@ -424,7 +560,7 @@ public final class EdgeAgent implements Agent
         if (!connection.held())
         {
             connection.held(true);
-            connection.key().interestOps(connection.key().interestOps() & ~SelectionKey.OP_READ);
+            interestOps(connection, connection.interestOps() & ~SelectionKey.OP_READ);
         }
     }
 
@@ -449,12 +585,12 @@ public final class EdgeAgent implements Agent
             return 0;
         }
         int work = 0;
-        scratch.clear();
-        scratch.addAll(resumed);
-        resumed.clear();
-        for (int i = 0, size = scratch.size(); i < size; i++)
+        final ArrayList<EdgeConnection> batch = resumed;
+        resumed = resuming;
+        resuming = batch;
+        for (int i = 0, size = batch.size(); i < size; i++)
         {
-            final EdgeConnection connection = scratch.get(i);
+            final EdgeConnection connection = batch.get(i);
             if (connection.isClosed() || connection.held())
             {
                 continue;
@@ -471,10 +607,10 @@ public final class EdgeAgent implements Agent
             current.compact();
             if (!connection.held())
             {
-                connection.key().interestOps(connection.key().interestOps() | SelectionKey.OP_READ);
+                interestOps(connection, connection.interestOps() | SelectionKey.OP_READ);
             }
         }
-        scratch.clear();
+        batch.clear();
         return work;
     }
 
@@ -498,13 +634,14 @@ public final class EdgeAgent implements Agent
         {
             return 0;
         }
-        scratch.clear();
-        scratch.addAll(dirty);
-        dirty.clear();
+        // connections marked dirty while this batch is flushed (an error closing one) go to the other list
+        final ArrayList<EdgeConnection> batch = dirty;
+        dirty = flushing;
+        flushing = batch;
         int work = 0;
-        for (int i = 0, size = scratch.size(); i < size; i++)
+        for (int i = 0, size = batch.size(); i < size; i++)
         {
-            final EdgeConnection connection = scratch.get(i);
+            final EdgeConnection connection = batch.get(i);
             connection.queuedForFlush(false);
             if (connection.isClosed())
             {
@@ -515,7 +652,7 @@ public final class EdgeAgent implements Agent
             {
                 if (!connection.flush())
                 {
-                    connection.key().interestOps(readInterest(connection) | SelectionKey.OP_WRITE);
+                    interestOps(connection, readInterest(connection) | SelectionKey.OP_WRITE);
                 }
             }
             catch (final IOException ex)
@@ -523,7 +660,7 @@ public final class EdgeAgent implements Agent
                 close(connection, "I/O error on write: " + ex.getMessage());
             }
         }
-        scratch.clear();
+        batch.clear();
         return work;
     }
 
@@ -533,23 +670,14 @@ public final class EdgeAgent implements Agent
         scratch.clear();
         for (final EdgeConnection connection : connections.values())
         {
-            if (!connection.key().isValid() ||
-                (!connection.authenticated() && nowNs - connection.connectedAtNs() > ctx.authTimeoutNs()))
+            if (!connection.authenticated() && nowNs - connection.connectedAtNs() > ctx.authTimeoutNs())
             {
                 scratch.add(connection);
             }
         }
         for (int i = 0; i < scratch.size(); i++)
         {
-            final EdgeConnection connection = scratch.get(i);
-            if (!connection.key().isValid())
-            {
-                onHangUp(connection);
-            }
-            else
-            {
-                close(connection, "authentication timed out (auth_timeout)");
-            }
+            close(scratch.get(i), "authentication timed out (auth_timeout)");
             work++;
         }
         scratch.clear();
@@ -570,10 +698,7 @@ public final class EdgeAgent implements Agent
         }
         connection.markClosed(reason);
         connections.remove(connection.id());
-        if (connection.key() != null)
-        {
-            connection.key().cancel();
-        }
+        pollSetStale = true;
         CloseHelper.quietClose(connection.channel());
         final boolean wasAuthenticated = connection.authenticated();
         if (reason.startsWith("peer ") || reason.startsWith("shutdown"))
@@ -604,7 +729,10 @@ public final class EdgeAgent implements Agent
             close(connection, "shutdown");
         }
         listeners.forEach(CloseHelper::quietClose);
-        CloseHelper.quietClose(selector);
+        if (wakeupPair != null)
+        {
+            CloseHelper.quietCloseAll(wakeupPair.getSocket1(), wakeupPair.getSocket2());
+        }
         for (final Path file : socketFiles)
         {
             try
@@ -615,6 +743,71 @@ public final class EdgeAgent implements Agent
             {
                 LOG.warn("cannot remove socket file {}: {}", file, ex.getMessage());
             }
+        }
+    }
+
+    /**
+     * The view of the agent an idle strategy waits on (see {@link #selector()}).
+     */
+    private final class WaitSelector extends Selector
+    {
+        @Override
+        public boolean isOpen()
+        {
+            return !closed;
+        }
+
+        @Override
+        public SelectorProvider provider()
+        {
+            return AFUNIXSelectorProvider.provider();
+        }
+
+        @Override
+        public Set<SelectionKey> keys()
+        {
+            throw new UnsupportedOperationException("the edge agent polls its sockets itself");
+        }
+
+        @Override
+        public Set<SelectionKey> selectedKeys()
+        {
+            throw new UnsupportedOperationException("the edge agent polls its sockets itself");
+        }
+
+        @Override
+        public int selectNow() throws IOException
+        {
+            return poll(0);
+        }
+
+        @Override
+        public int select(final long timeout) throws IOException
+        {
+            if (timeout < 0)
+            {
+                throw new IllegalArgumentException("negative timeout: " + timeout);
+            }
+            return poll(timeout == 0 ? -1 : (int)Math.min(timeout, Integer.MAX_VALUE));
+        }
+
+        @Override
+        public int select() throws IOException
+        {
+            return poll(-1);
+        }
+
+        @Override
+        public Selector wakeup()
+        {
+            EdgeAgent.this.wakeup();
+            return this;
+        }
+
+        @Override
+        public void close()
+        {
+            // the agent owns its sockets and closes them in onClose
         }
     }
 }

@@ -4,12 +4,12 @@ import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.EdgeNativeAccess;
 import org.omnibus.edge.sasl.SaslServer;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 
 /**
@@ -36,7 +36,8 @@ public final class EdgeConnection
     private final int maxOutboundBytes;
     private final long connectedAtNs;
 
-    private SelectionKey key;
+    private int interestOps;
+    private int pollIndex;
     private ByteBuffer input;
     private UnsafeBuffer inputView;
     private ByteBuffer output;
@@ -335,14 +336,30 @@ public final class EdgeConnection
         return channel;
     }
 
-    void key(final SelectionKey key)
+    /**
+     * @return what the agent polls the socket for ({@link java.nio.channels.SelectionKey} OP_ bits).
+     */
+    int interestOps()
     {
-        this.key = key;
+        return interestOps;
     }
 
-    SelectionKey key()
+    void interestOps(final int ops)
     {
-        return key;
+        interestOps = ops;
+    }
+
+    /**
+     * @return the socket's place in the agent's poll set.
+     */
+    int pollIndex()
+    {
+        return pollIndex;
+    }
+
+    void pollIndex(final int index)
+    {
+        pollIndex = index;
     }
 
     long connectedAtNs()
@@ -389,7 +406,7 @@ public final class EdgeConnection
 
     int read() throws IOException
     {
-        final int read = channel.read(input);
+        final int read = EdgeNativeAccess.read(channel, input);
         final FileDescriptor[] fds = channel.getReceivedFileDescriptors();
         if (fds != null)
         {
@@ -453,7 +470,7 @@ public final class EdgeConnection
                     output.limit(output.position() + (int)(next.end - outboundWrittenTotal));
                 }
             }
-            final int written = channel.write(output);
+            final int written = EdgeNativeAccess.write(channel, output);
             output.limit(savedLimit);
             if (next != null && outboundWrittenTotal >= next.start && written > 0)
             {
