@@ -242,11 +242,68 @@ public final class Bus
         final boolean registered = peer.state() == Peer.STATE_REGISTERED || peer.isHelloPending();
         peers.remove(peer);
         matches.removeAll(peer);
+        final org.omnibus.bus.driver.JournalService journal = driver.journalService();
+        if (null != journal)
+        {
+            journal.onDisconnect(peer);
+        }
         if (registered)
         {
             driver.submit(NameCommand.unregister(peer.id()));
         }
         replies.onPeerGone(peer.id(), noReplyHandler);
+    }
+
+    /**
+     * @param service what serves the driver's org.omnibus.Journal interface (durable subscriptions), or null:
+     *                the driver then answers NotSupported.
+     */
+    public void journalService(final org.omnibus.bus.driver.JournalService service)
+    {
+        driver.journalService(service);
+    }
+
+    /**
+     * Should a durable subscriber receive a message from the journal? A signal without destination that matches
+     * the subscription's rule (a unique-name sender key is compared with the sender, a well-known one with the
+     * names the sender owns now) and that the
+     * subscriber's receive policy allows. Allocates nothing.
+     *
+     * @param subscriber a local peer.
+     * @param rule       its subscription's rule.
+     * @param senderId   the message's sender.
+     * @param message    the message.
+     * @return true to deliver it.
+     */
+    public boolean acceptsDurable(
+        final Peer subscriber, final org.omnibus.bus.match.MatchRule rule, final long senderId,
+        final MessageView message)
+    {
+        if (message.type() != MessageType.SIGNAL || null != message.destination())
+        {
+            return false;
+        }
+        durableSenderCheck.senderId = senderId;
+        return rule.matchesMessage(message, durableSenderCheck) &&
+            org.omnibus.bus.policy.PolicySnapshot.isAllowed(
+            subscriber.policy().checkReceive(message, false, senderId, false, names));
+    }
+
+    private final SenderCheck durableSenderCheck = new SenderCheck();
+
+    /**
+     * Is a given sender the primary owner of a name (as of now)?
+     */
+    private final class SenderCheck implements org.omnibus.bus.match.MatchRule.OwnerCheck
+    {
+        private long senderId;
+
+        @Override
+        public boolean isPrimaryOwner(final String name)
+        {
+            // a unique name is compared as such, so history from departed peers still matches
+            return name.startsWith(":") ? PeerIds.parse(name) == senderId : names.isPrimaryOwner(senderId, name);
+        }
     }
 
     /**

@@ -51,6 +51,7 @@ public final class Node implements AutoCloseable
     private final Journal journal;
     private final Group group;
     private final ClusterBridge bridge;
+    private final DurableSubscriptions durable;
     private final AgentRunner runner;
     private final List<String> clientAddresses = new ArrayList<>();
     private boolean closed;
@@ -115,7 +116,11 @@ public final class Node implements AutoCloseable
             clientAddresses.add(address.clientAddress(bus.context().busId()));
         }
 
-        final Agent agent = group == null ? edge : new CompositeAgent(edge, new GroupInvoker(group, journal));
+        durable = journal == null ? null : new DurableSubscriptions(bus, journal, handler, edge);
+        bus.journalService(durable);
+        final Agent agent = group == null ? edge : durable == null ?
+            new CompositeAgent(edge, new GroupInvoker(group, journal)) :
+            new CompositeAgent(edge, new GroupInvoker(group, journal), durable);
         runner = new AgentRunner(
             new SelectorIdleStrategy(edge.selector(), ctx.edgeSpinNs(),
                 group == null ? LOCAL_MAX_BLOCK_MS : CLUSTER_MAX_BLOCK_MS),

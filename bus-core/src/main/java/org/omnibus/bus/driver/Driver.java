@@ -52,6 +52,8 @@ public final class Driver
     private static final String PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties";
     private static final String INTROSPECTABLE_INTERFACE = "org.freedesktop.DBus.Introspectable";
     private static final String MONITORING_INTERFACE = "org.freedesktop.DBus.Monitoring";
+    /** The durable-subscription interface (an Omnibus extension, at the canonical path). */
+    public static final String JOURNAL_INTERFACE = "org.omnibus.Journal";
 
     private final BusContext context;
     private final PeerRegistry peers;
@@ -63,6 +65,7 @@ public final class Driver
     private final Map<Long, List<MatchRule>> pendingMonitorRules = new java.util.HashMap<>();
     private NameCommandSink sink;
     private BusConfig config;
+    private JournalService journalService;
 
     /**
      * @param context  concluded context.
@@ -112,6 +115,22 @@ public final class Driver
     public void config(final BusConfig config)
     {
         this.config = config;
+    }
+
+    /**
+     * @param service what serves org.omnibus.Journal, or null (NotSupported).
+     */
+    public void journalService(final JournalService service)
+    {
+        this.journalService = service;
+    }
+
+    /**
+     * @return what serves org.omnibus.Journal, or null.
+     */
+    public JournalService journalService()
+    {
+        return journalService;
     }
 
     /**
@@ -197,6 +216,12 @@ public final class Driver
             new DriverMethod("GetMachineId", "", "s", any, (call) -> call.reply("s", context.machineId())),
             new DriverMethod("Ping", "", "", any, DriverCall::ack)),
             List.of(), "", DriverInterface.ANY_PATH | DriverInterface.UNINTERESTING));
+        table.add(new DriverInterface(JOURNAL_INTERFACE, List.of(
+            new DriverMethod("Subscribe", "st", "tt", 0, this::journalSubscribe),
+            new DriverMethod("SubscribeFromTime", "st", "tt", 0, this::journalSubscribeFromTime),
+            new DriverMethod("Unsubscribe", "t", "", 0, this::journalUnsubscribe),
+            new DriverMethod("GetPosition", "", "tt", 0, this::journalPosition)),
+            List.of(), "", context.clustered() ? 0 : DriverInterface.HIDDEN));
         return List.copyOf(table);
     }
 
@@ -205,7 +230,7 @@ public final class Driver
         final List<String> result = new ArrayList<>();
         for (final DriverInterface ih : interfaces)
         {
-            if ((ih.flags() & DriverInterface.UNINTERESTING) == 0)
+            if ((ih.flags() & (DriverInterface.UNINTERESTING | DriverInterface.HIDDEN)) == 0)
             {
                 result.add(ih.name());
             }
@@ -783,6 +808,102 @@ public final class Driver
         call.reply("as", result);
     }
 
+    private JournalService journalOrError(final DriverCall call)
+    {
+        if (null == journalService)
+        {
+            call.error(DBusErrors.NOT_SUPPORTED, "this bus keeps no journal: durable subscriptions need a node " +
+                "running in cluster mode with its journal on");
+        }
+        return journalService;
+    }
+
+    /**
+     * The rule of a durable subscription: dbus-daemon's syntax, for broadcast signals only.
+     */
+    private static MatchRule durableRule(final DriverCall call)
+    {
+        final MatchRule rule;
+        try
+        {
+            rule = MatchRuleParser.parse(call.stringArg(0));
+        }
+        catch (final MatchRuleException ex)
+        {
+            call.error(ex.errorName(), ex.getMessage());
+            return null;
+        }
+        if (rule.isEavesdropping() || null != rule.destination())
+        {
+            call.error(DBusErrors.MATCH_RULE_INVALID,
+                "a durable subscription receives broadcast signals only: no destination key, no eavesdropping");
+            return null;
+        }
+        if (rule.messageType() != MessageType.INVALID && rule.messageType() != MessageType.SIGNAL)
+        {
+            call.error(DBusErrors.MATCH_RULE_INVALID, "a durable subscription receives signals only: type='" +
+                MessageType.toString(rule.messageType()) + "'");
+            return null;
+        }
+        return rule;
+    }
+
+    private static long unsignedArg(final DriverCall call, final int index, final String what)
+    {
+        final long value = ((Number)call.arg(index)).longValue();
+        if (value < 0)
+        {
+            call.error(DBusErrors.INVALID_ARGS, what + " " + Long.toUnsignedString(value) + " is out of range");
+        }
+        return value;
+    }
+
+    private void journalSubscribe(final DriverCall call)
+    {
+        final JournalService service = journalOrError(call);
+        final MatchRule rule = null == service ? null : durableRule(call);
+        if (null != rule)
+        {
+            final long fromSeq = unsignedArg(call, 1, "from_seq");
+            if (fromSeq >= 0)
+            {
+                service.subscribe(call, rule, fromSeq);
+            }
+        }
+    }
+
+    private void journalSubscribeFromTime(final DriverCall call)
+    {
+        final JournalService service = journalOrError(call);
+        final MatchRule rule = null == service ? null : durableRule(call);
+        if (null != rule)
+        {
+            final long timeNs = unsignedArg(call, 1, "unix_time_ns");
+            if (timeNs >= 0)
+            {
+                service.subscribeFromTime(call, rule, timeNs);
+            }
+        }
+    }
+
+    private void journalUnsubscribe(final DriverCall call)
+    {
+        final JournalService service = journalOrError(call);
+        if (null != service)
+        {
+            service.unsubscribe(call, ((Number)call.arg(0)).longValue());
+        }
+    }
+
+    private void journalPosition(final DriverCall call)
+    {
+        final JournalService service = journalOrError(call);
+        if (null != service)
+        {
+            service.position(call);
+        }
+    }
+
     private void addMatch(final DriverCall call)
     {
         final Peer caller = call.caller();
@@ -1107,7 +1228,8 @@ public final class Driver
         xml.append(DOCTYPE).append("<node>\n");
         for (final DriverInterface ih : interfaces)
         {
-            if (!canonical && (ih.flags() & DriverInterface.ANY_PATH) == 0)
+            if ((!canonical && (ih.flags() & DriverInterface.ANY_PATH) == 0) ||
+                (ih.flags() & DriverInterface.HIDDEN) != 0)
             {
                 continue;
             }

@@ -10,7 +10,7 @@ import java.util.List;
  * @param methods            its methods in table order.
  * @param properties         its properties.
  * @param extraIntrospection XML inserted after methods and properties (signals), may be empty.
- * @param flags              {@link #ANY_PATH} and/or {@link #UNINTERESTING}.
+ * @param flags              {@link #ANY_PATH}, {@link #UNINTERESTING}, {@link #HIDDEN}.
  */
 public record DriverInterface(
     String name, List<DriverMethod> methods, List<DriverProperty> properties, String extraIntrospection, int flags)
@@ -19,6 +19,8 @@ public record DriverInterface(
     public static final int ANY_PATH = 1;
     /** Not listed in the Interfaces property. */
     public static final int UNINTERESTING = 2;
+    /** Dispatched but neither introspected nor listed (an extension a plain local bus keeps out of sight). */
+    public static final int HIDDEN = 4;
 
     /**
      * @param name a method name.

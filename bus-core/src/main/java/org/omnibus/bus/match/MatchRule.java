@@ -373,9 +373,23 @@ public final class MatchRule
     }
 
     /**
+     * Does a broadcast match this rule, as for a subscriber outside the index (a durable subscription)?
+     *
+     * @param message     the message.
+     * @param senderCheck answers whether the message's sender is the primary owner of a name (for a sender key).
+     * @return true when every key matches; false for a message with a destination unless the rule eavesdrops.
+     */
+    public boolean matchesMessage(final MessageView message, final OwnerCheck senderCheck)
+    {
+        return matches(message, false, senderCheck, NO_OWNER, false);
+    }
+
+    private static final OwnerCheck NO_OWNER = (name) -> false;
+
+    /**
      * Answers "is the peer in question the primary owner of this name?" without allocating.
      */
-    interface OwnerCheck
+    public interface OwnerCheck
     {
         /**
          * @param name a name from a rule.

@@ -416,7 +416,7 @@ class DriverTest
         final List<DriverInterface> table = f.bus.driver().interfaces();
         assertThat(table).extracting(DriverInterface::name).containsExactly("org.freedesktop.DBus",
             "org.freedesktop.DBus.Properties", "org.freedesktop.DBus.Introspectable", "org.freedesktop.DBus.Monitoring",
-            "org.freedesktop.DBus.Peer");
+            "org.freedesktop.DBus.Peer", "org.omnibus.Journal");
         assertThat(table.get(0).methods()).extracting(DriverMethod::name).contains("Hello", "RequestName",
             "ReleaseName", "ListQueuedOwners", "ListNames", "ListActivatableNames", "NameHasOwner", "GetNameOwner",
             "StartServiceByName", "UpdateActivationEnvironment", "AddMatch", "RemoveMatch", "GetId",

@@ -279,6 +279,26 @@ public final class DBusHeaderEncoder
     }
 
     /**
+     * Append a uint64 field of a code this codec does not know ({@code >=} {@link DBusHeaderField#KNOWN_COUNT}),
+     * e.g. {@link DBusHeaderField#OMNIBUS_JOURNAL_SEQUENCE}, without allocating.
+     *
+     * @param field an extension field code (10..255).
+     * @param value the value, unsigned 64-bit.
+     * @return this.
+     */
+    public DBusHeaderEncoder uint64Field(final int field, final long value)
+    {
+        if (field < DBusHeaderField.KNOWN_COUNT || field > 255)
+        {
+            throw new IllegalArgumentException("not an extension field code: " + field);
+        }
+        // code, then the variant's signature: length 1, 't', nul; the value 8-aligned
+        marshaller.beginStruct().putLittleEndianInt(field | 0x100 | ('t' << 16));
+        marshaller.putInt64(value);
+        return this;
+    }
+
+    /**
      * Copy the known fields of a message, in field-code order, except those in {@code excludeMask}.
      *
      * @param message     a wrapped message.

@@ -26,6 +26,19 @@ public final class DBusHeaderField
     /** Number of Unix file descriptors accompanying the message ({@code u}). */
     public static final int UNIX_FDS = 9;
 
+    /**
+     * Omnibus extension ({@code t}): the global sequence of a message a durable subscription
+     * ({@code org.omnibus.Journal.Subscribe}) delivers. Only the bus writes it, always as the first field of the
+     * header; other D-Bus libraries skip unknown codes as the specification asks, and the bus drops unknown
+     * fields from what peers send (HeaderFiltering), so a peer cannot forge it. Not a known field here.
+     */
+    public static final int OMNIBUS_JOURNAL_SEQUENCE = 128;
+    /**
+     * Omnibus extension ({@code t}): the durable subscription a message is delivered for, the second field of the
+     * header right after {@link #OMNIBUS_JOURNAL_SEQUENCE} (a connection may hold several subscriptions).
+     */
+    public static final int OMNIBUS_JOURNAL_SUBSCRIPTION = 129;
+
     /** One more than the highest known code; codes at or above it are ignored when read. */
     public static final int KNOWN_COUNT = 10;
 
