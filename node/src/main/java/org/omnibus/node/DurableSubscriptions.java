@@ -81,6 +81,8 @@ final class DurableSubscriptions implements JournalService, Agent, JournalHandle
     private final ExpandableDirectByteBuffer outBuffer = new ExpandableDirectByteBuffer(4096);
     private Subscription current;
     private long nextId = 1;
+    /** Times a subscription was skipped in a duty cycle because its subscriber's queue was full (agent writes). */
+    private volatile long pausedCycles;
 
     DurableSubscriptions(final Bus bus, final Journal journal, final BusEdgeHandler handler, final EdgeAgent edge)
     {
@@ -96,6 +98,14 @@ final class DurableSubscriptions implements JournalService, Agent, JournalHandle
     int subscriptionCount()
     {
         return subscriptions.size();
+    }
+
+    /**
+     * @return how often a subscription was paused for its subscriber's full queue (one per subscription and cycle).
+     */
+    long pausedCycles()
+    {
+        return pausedCycles;
     }
 
     // ---- JournalService (on the bus' thread: the same agent) ----
@@ -263,8 +273,13 @@ final class DurableSubscriptions implements JournalService, Agent, JournalHandle
         {
             final Subscription subscription = subscriptions.get(i);
             final EdgeConnection connection = subscription.connection;
-            if (connection.isClosed() || connection.outboundBacklog() >= PAUSE_BACKLOG_BYTES)
+            if (connection.isClosed())
             {
+                continue;
+            }
+            if (connection.outboundBacklog() >= PAUSE_BACKLOG_BYTES)
+            {
+                pausedCycles++;
                 continue;
             }
             current = subscription;
@@ -284,6 +299,7 @@ final class DurableSubscriptions implements JournalService, Agent, JournalHandle
                 {
                     throw ex;
                 }
+                pausedCycles++;
                 work++;
             }
             finally

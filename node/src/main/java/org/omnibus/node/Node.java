@@ -260,6 +260,14 @@ public final class Node implements AutoCloseable
         return group == null ? null : group.localPeer();
     }
 
+    /**
+     * @return the durable subscriptions service, or null without a journal (for tests).
+     */
+    DurableSubscriptions durableSubscriptions()
+    {
+        return durable;
+    }
+
     @Override
     public void close()
     {

@@ -357,4 +357,68 @@ class DurableSubscriptionTest
             .extracting(ex -> ((DBusException)ex).errorName())
             .isEqualTo("org.freedesktop.DBus.Error.NotSupported");
     }
+
+    @Test
+    void aSubscriberThatDoesNotReadIsPausedNotDroppedNorDisconnected() throws Exception
+    {
+        final Path config = dir.resolve("bus.conf");
+        java.nio.file.Files.writeString(config, String.join("\n",
+            "<busconfig>",
+            "  <type>session</type>",
+            "  <policy context=\"default\">",
+            "    <allow send_destination=\"*\" eavesdrop=\"true\"/>",
+            "    <allow eavesdrop=\"true\"/>",
+            "    <allow own=\"*\"/>",
+            "  </policy>",
+            "  <limit name=\"max_outgoing_bytes\">1000000</limit>",
+            "  <limit name=\"max_message_size\">100000</limit>",
+            "</busconfig>"));
+        final Node node = Node.launch(new NodeContext()
+            .dataDir(dir.resolve("node"))
+            .nodeId(1)
+            .busConfig(new org.omnibus.bus.policy.BusConfigParser(org.omnibus.bus.policy.UserDatabase.system())
+                .parse(config))
+            .cluster(ClusterSettings.single(1)));
+        closeables.add(node);
+        Tests.await(() -> node.group().isPrimary(), WAIT, () -> "primary view");
+        final BusConnection publisher = connect(node);
+        final int total = 2000;
+        final String payload = "x".repeat(2000);
+        for (long i = 0; i < total; i++)
+        {
+            publisher.emitSignal("/feed", FEED, "Tick", "ts", i, payload);
+        }
+        barrier(publisher);
+
+        // 4 MB of history for a subscriber whose handler does not return: its queue fills, the node pauses it
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final List<Long> values = new CopyOnWriteArrayList<>();
+        final BusConnection subscriber = connect(node);
+        subscriber.addHandler(m ->
+        {
+            if (JournalHeader.sequence(m) == JournalHeader.NONE)
+            {
+                return;
+            }
+            values.add((Long)Reply.bodyOf(m).get(0));
+            try
+            {
+                release.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        journalCall(subscriber, "Subscribe", "st", RULE, 0L).orThrow();
+        final DurableSubscriptions durable = node.durableSubscriptions();
+        Tests.await(() -> durable.pausedCycles() > 0, WAIT, () -> "the subscription paused");
+        release.countDown();
+        Tests.await(() -> values.size() >= total, WAIT, () -> values.size() + " of " + total);
+        assertThat(subscriber.isConnected()).isTrue();
+        for (int i = 0; i < total; i++)
+        {
+            assertThat(values.get(i)).as("message %d", i).isEqualTo(i);
+        }
+    }
 }
