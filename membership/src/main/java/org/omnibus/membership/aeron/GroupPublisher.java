@@ -72,7 +72,8 @@ final class GroupPublisher implements MembershipOutbound
             this.frames = new ExpandableRingBuffer(Math.min(QUEUE_INITIAL_CAPACITY, capacity), capacity, false);
         }
 
-        public boolean onMessage(final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
+        public boolean onMessage(
+            final MutableDirectBuffer buffer, final int offset, final int length, final int headOffset)
         {
             if (blocked)
             {

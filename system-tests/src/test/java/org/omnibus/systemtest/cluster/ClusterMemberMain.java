@@ -168,7 +168,8 @@ public final class ClusterMemberMain
             final StringBuilder members = new StringBuilder();
             for (int i = 0; i < view.size(); i++)
             {
-                members.append(i == 0 ? "" : ",").append(view.memberId(i)).append('/').append(view.memberIncarnation(i));
+                members.append(i == 0 ? "" : ",").append(view.memberId(i)).append('/')
+                    .append(view.memberIncarnation(i));
             }
             out.println("view id=" + view.viewId() + " primary=" + view.isPrimary() + " members=" + members +
                 " nanos=" + System.nanoTime());

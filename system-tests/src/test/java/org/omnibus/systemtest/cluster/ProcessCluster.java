@@ -197,7 +197,8 @@ final class ProcessCluster implements AutoCloseable
             for (final int id : ids)
             {
                 final ViewLine view = latestView(id);
-                if (view == null || !view.primary() || !view.hasExactly(ids) || (first != null && first.id() != view.id()))
+                if (view == null || !view.primary() || !view.hasExactly(ids) ||
+                    (first != null && first.id() != view.id()))
                 {
                     return false;
                 }
