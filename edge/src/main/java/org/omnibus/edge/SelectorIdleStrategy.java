@@ -13,6 +13,9 @@ import java.nio.channels.Selector;
  * microseconds, and catching it without a wake-up halves a round trip), then yields, then blocks in the
  * selector until a socket is ready, {@link Selector#wakeup()} is called, or the maximum block time passes.
  * With a spin time of zero it blocks at once; busy-spinning forever is a separate, opt-in strategy.
+ * <p>
+ * For the edge, the selector is {@link EdgeAgent#selector()}: a blocking select there polls the agent's sockets
+ * and leaves what it found to the agent's next duty cycle, allocating nothing.
  */
 public final class SelectorIdleStrategy implements IdleStrategy
 {
@@ -24,7 +27,7 @@ public final class SelectorIdleStrategy implements IdleStrategy
     private int yields;
 
     /**
-     * @param selector   the edge agent's selector.
+     * @param selector   the edge agent's {@link EdgeAgent#selector()}.
      * @param spinNs     how long to keep polling after the last work.
      * @param maxBlockMs longest single block, so timers still run on a quiet bus.
      */

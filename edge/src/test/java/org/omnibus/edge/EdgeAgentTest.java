@@ -177,6 +177,49 @@ class EdgeAgentTest
     }
 
     @Test
+    void messagesSentJustBeforeHangingUpAreHandled() throws IOException
+    {
+        final Path socket = start(EdgeConfiguration.AUTH_TIMEOUT_NS_DEFAULT);
+        try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket)))
+        {
+            final OutputStream out = client.getOutputStream();
+            out.write("\0AUTH EXTERNAL\r\nDATA\r\nBEGIN\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(frame("first"));
+            out.write(frame("last words"));
+        }
+        await(() -> events.stream().anyMatch(e -> e.startsWith("gone ")), events);
+        assertThat(events.subList(1, events.size())).containsExactly("msg first", "msg last words",
+            events.get(events.size() - 1));
+        assertThat(events.get(events.size() - 1)).startsWith("gone peer ");
+        await(() -> agent.connectionCount() == 0);
+    }
+
+    @Test
+    void wakeupFromAnotherThreadEndsAWaitAndIsConsumedByTheNextCycle() throws Exception
+    {
+        agent = new EdgeAgent(new EdgeContext().addListenAddress(BusAddress.ofPath(dir.resolve("bus")))
+            .guidHex("0123456789abcdef0123456789abcdef").conclude(), echo, lengthPrefixed);
+        try
+        {
+            final java.nio.channels.Selector selector = agent.selector();
+            assertThat(selector.selectNow()).isZero();
+            final Thread waker = new Thread(agent::wakeup);
+            final long startNs = System.nanoTime();
+            waker.start();
+            assertThat(selector.select(60_000)).isEqualTo(1);
+            assertThat(System.nanoTime() - startNs).isLessThan(TimeUnit.SECONDS.toNanos(30));
+            waker.join();
+            assertThat(agent.doWork()).isZero();
+            assertThat(selector.selectNow()).as("the wake-up was consumed").isZero();
+        }
+        finally
+        {
+            agent.onClose();
+        }
+        assertThat(agent.selector().isOpen()).isFalse();
+    }
+
+    @Test
     void messageLargerThanInitialBufferGrowsIt() throws IOException
     {
         final Path socket = start(EdgeConfiguration.AUTH_TIMEOUT_NS_DEFAULT);
