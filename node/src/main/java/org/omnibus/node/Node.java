@@ -18,8 +18,7 @@ import org.omnibus.membership.aeron.Group;
 import org.omnibus.membership.aeron.GroupContext;
 import org.omnibus.membership.aeron.GroupThreadingMode;
 import org.omnibus.persistence.Journal;
-import org.omnibus.persistence.JournalConfiguration;
-import org.omnibus.persistence.JournalContext;
+import org.omnibus.persistence.JournalRecoveryReport;
 import org.omnibus.transport.ChannelMode;
 import org.omnibus.transport.TransportContext;
 import org.omnibus.transport.TransportPeer;
@@ -84,8 +83,7 @@ public final class Node implements AutoCloseable
         {
             if (cluster != null && cluster.journal())
             {
-                openedJournal = Journal.open(new JournalContext()
-                    .directory(JournalConfiguration.journalDirectory(ctx.dataDir())));
+                openedJournal = NodeJournal.open(ctx.journalContext());
             }
             bridge = cluster == null ? null : new ClusterBridge(ctx.nodeId(), bus, openedJournal);
             handler = new BusEdgeHandler(bus, bridge);
@@ -120,7 +118,8 @@ public final class Node implements AutoCloseable
         bus.journalService(durable);
         final Agent agent = group == null ? edge : durable == null ?
             new CompositeAgent(edge, new GroupInvoker(group, journal)) :
-            new CompositeAgent(edge, new GroupInvoker(group, journal), durable);
+            new CompositeAgent(edge, new GroupInvoker(group, journal), durable,
+                new NodeJournal.Retention(journal, NodeJournal.RETENTION_INTERVAL_MS));
         runner = new AgentRunner(
             new SelectorIdleStrategy(edge.selector(), ctx.edgeSpinNs(),
                 group == null ? LOCAL_MAX_BLOCK_MS : CLUSTER_MAX_BLOCK_MS),
@@ -250,6 +249,14 @@ public final class Node implements AutoCloseable
     public Group group()
     {
         return group;
+    }
+
+    /**
+     * @return what the journal found and did when it opened, or null without a journal.
+     */
+    public JournalRecoveryReport journalRecoveryReport()
+    {
+        return journal == null ? null : journal.recoveryReport();
     }
 
     /**

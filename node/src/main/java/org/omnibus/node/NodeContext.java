@@ -2,6 +2,8 @@ package org.omnibus.node;
 
 import org.omnibus.bus.policy.BusConfig;
 import org.omnibus.edge.BusAddress;
+import org.omnibus.persistence.JournalConfiguration;
+import org.omnibus.persistence.JournalContext;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ public final class NodeContext
     private String guidHex;
     private long edgeSpinNs = EDGE_SPIN_NS_DEFAULT;
     private ClusterSettings cluster;
+    private JournalContext journalContext;
     private boolean concluded;
 
     /**
@@ -62,6 +65,15 @@ public final class NodeContext
         if (busConfig.allowAnonymous() || busConfig.auth().contains("ANONYMOUS"))
         {
             allowAnonymous = true;
+        }
+        if (journalContext == null)
+        {
+            journalContext = new JournalContext();
+        }
+        if (journalContext.directory() == null)
+        {
+            final String dir = JournalConfiguration.directory();
+            journalContext.directory(dir != null ? Path.of(dir) : JournalConfiguration.journalDirectory(dataDir));
         }
         if (cluster != null)
         {
@@ -172,6 +184,27 @@ public final class NodeContext
     public NodeContext edgeSpinNs(final long edgeSpinNs)
     {
         this.edgeSpinNs = edgeSpinNs;
+        return this;
+    }
+
+    /**
+     * @return the journal's settings (after {@link #conclude()}: never null, its directory set); used when the
+     *         node is clustered with its journal on.
+     */
+    public JournalContext journalContext()
+    {
+        return journalContext;
+    }
+
+    /**
+     * @param journalContext the journal's settings; defaults from {@link JournalConfiguration} (system
+     *                       properties {@code omnibus.journal.*}), directory {@code DATA_DIR/journal} unless set
+     *                       here or by {@value JournalConfiguration#DIRECTORY_PROP_NAME}.
+     * @return this.
+     */
+    public NodeContext journalContext(final JournalContext journalContext)
+    {
+        this.journalContext = journalContext;
         return this;
     }
 }

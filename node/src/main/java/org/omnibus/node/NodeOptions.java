@@ -94,6 +94,34 @@ public final class NodeOptions
     @Option(names = "--no-journal", description = "Do not journal the ordered stream")
     boolean noJournal;
 
+    @Option(names = "--journal-dir", paramLabel = "DIR",
+        description = "Journal directory (Chronicle Queue files). Default: DATA_DIR/journal")
+    Path journalDir;
+
+    @Option(names = "--journal-retention-age", paramLabel = "AGE",
+        description = "Delete journal cycle files (one per hour) whose hour ended longer ago than AGE, e.g. 7d, 12h, " +
+            "1h30m; checked every minute and at each new cycle. Default: 7d")
+    String journalRetentionAge;
+
+    @Option(names = "--journal-retention-size", paramLabel = "SIZE",
+        description = "Delete the oldest journal cycle files while all together use more than SIZE, e.g. 10GiB, " +
+            "512MiB, 8g (binary units). The current cycle file is never deleted. Default: 8GiB")
+    String journalRetentionSize;
+
+    @Option(names = "--journal-durability", paramLabel = "MODE",
+        description = "page-cache (default): an ordered message is journaled in the page cache; it survives a " +
+            "crash of the node (kill -9), not of the machine, and costs nothing extra. fsync-batch: msync once per " +
+            "batch of ordered messages (each duty cycle) before the next batch; survives a machine crash; costs a " +
+            "synchronous device write per batch (tens of us on NVMe, ms on rotating or network disks), " +
+            "throughput cost measured in docs/BENCHMARKS.md")
+    String journalDurability;
+
+    @Option(names = NodeJournal.TRUNCATE_OPTION,
+        description = "Start on a damaged journal (a corrupt entry, a file cut short or missing) by truncating it " +
+            "at the last whole entry before the damage and logging what was dropped. Without it the node refuses " +
+            "to start and names the file and position")
+    boolean journalTruncateOnCorruption;
+
     @Option(names = "--ready-fd", hidden = true, paramLabel = "FD",
         description = "Write a line to FD once the node is up (used by the launcher for --fork)")
     String readyFd;

@@ -5,6 +5,9 @@ import org.omnibus.bus.policy.BusConfigParser;
 import org.omnibus.bus.policy.ConfigException;
 import org.omnibus.bus.policy.UserDatabase;
 import org.omnibus.edge.BusAddress;
+import org.omnibus.persistence.JournalContext;
+import org.omnibus.persistence.JournalCorruptionException;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -111,6 +114,18 @@ public final class OmnibusMain implements Callable<Integer>
             commandLine.getErr().println("omnibus: " + ex.getMessage());
             return 1;
         }
+        catch (final JournalCorruptionException ex)
+        {
+            // logged where the journal was opened; the operator's terminal gets it too
+            commandLine.getErr().println("omnibus: " + ex.getMessage());
+            return 1;
+        }
+        catch (final IllegalStateException ex)
+        {
+            LoggerFactory.getLogger(OmnibusMain.class).error("cannot start the node: {}", ex.getMessage());
+            commandLine.getErr().println("omnibus: " + ex.getMessage());
+            return 1;
+        }
 
         // SIGTERM and SIGINT stop the node and exit 0, as dbus-daemon does; the hook covers any other exit
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -182,6 +197,7 @@ public final class OmnibusMain implements Callable<Integer>
                 ctx.addListenAddress(address);
             }
         }
+        ctx.journalContext(journalContext(options));
         if (options.clusterMembers != null)
         {
             ctx.cluster(clusterSettings(options));
@@ -191,6 +207,37 @@ public final class OmnibusMain implements Callable<Integer>
             ctx.cluster(ClusterSettings.single(options.nodeId).journal(!options.noJournal));
         }
         return ctx;
+    }
+
+    /**
+     * The journal's settings: the {@code --journal-*} options over the defaults of {@link JournalContext} (the
+     * {@code omnibus.journal.*} system properties, else the built-in defaults).
+     */
+    static JournalContext journalContext(final NodeOptions options)
+    {
+        final JournalContext journal = new JournalContext();
+        if (options.journalDir != null)
+        {
+            journal.directory(options.journalDir.toAbsolutePath().normalize());
+        }
+        if (options.journalRetentionAge != null)
+        {
+            journal.retentionMaxAgeMs(NodeJournal.parseAgeMs("--journal-retention-age", options.journalRetentionAge));
+        }
+        if (options.journalRetentionSize != null)
+        {
+            journal.retentionMaxBytes(
+                NodeJournal.parseSizeBytes("--journal-retention-size", options.journalRetentionSize));
+        }
+        if (options.journalDurability != null)
+        {
+            journal.durability(NodeJournal.parseDurability("--journal-durability", options.journalDurability));
+        }
+        if (options.journalTruncateOnCorruption)
+        {
+            journal.truncateOnCorruption(true);
+        }
+        return journal;
     }
 
     private static ClusterSettings clusterSettings(final NodeOptions options)

@@ -11,6 +11,7 @@ public final class JournalCorruptionException extends RuntimeException
     private final String file;
     private final long position;
     private final long chronicleIndex;
+    private final String reason;
 
     /**
      * @param file           the cycle file, or null if unknown.
@@ -26,6 +27,15 @@ public final class JournalCorruptionException extends RuntimeException
         this.file = file;
         this.position = position;
         this.chronicleIndex = chronicleIndex;
+        this.reason = reason;
+    }
+
+    /**
+     * @return what is wrong, without the file, position and hint.
+     */
+    public String reason()
+    {
+        return reason;
     }
 
     /**
