@@ -160,8 +160,20 @@ class JournalCrashTest
 
     private Process startNode(final Path dataDir, final Path stderr) throws IOException
     {
+        // the node's own logging (INFO to standard error), not the test classpath's logback-test.xml
+        final Path logback = dir.resolve("logback-node.xml");
+        Files.writeString(logback, String.join("\n",
+            "<configuration>",
+            "  <appender name=\"STDERR\" class=\"ch.qos.logback.core.ConsoleAppender\">",
+            "    <target>System.err</target>",
+            "    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n</pattern></encoder>",
+            "  </appender>",
+            "  <logger name=\"org.omnibus\" level=\"INFO\"/>",
+            "  <root level=\"WARN\"><appender-ref ref=\"STDERR\"/></root>",
+            "</configuration>", ""));
         final List<String> command = ProcessBus.omnibusCommand();
         command.add(1, "-Xmx256m");
+        command.add(1, "-Dlogback.configurationFile=" + logback);
         command.add("start");
         command.add("--data-dir=" + dataDir);
         command.add("--print-address");

@@ -1,9 +1,11 @@
 package org.omnibus.benchmarks.journal;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.omnibus.membership.DeliveryLevel;
 import org.omnibus.membership.MembershipListener;
+import org.omnibus.membership.StateTransferHandler;
 import org.omnibus.membership.View;
 import org.omnibus.membership.aeron.BootstrapMode;
 import org.omnibus.membership.aeron.Group;
@@ -142,6 +144,7 @@ public final class OrderedJournalBench implements Callable<Integer>
             .initialMembers(1)
             .threadingMode(GroupThreadingMode.INVOKER)
             .listener(delivery)
+            .stateTransferHandler(delivery)
             .transportContext(new TransportContext().channelMode(ChannelMode.UNICAST).endpoint("127.0.0.1:0")));
         try
         {
@@ -221,7 +224,7 @@ public final class OrderedJournalBench implements Callable<Integer>
     /**
      * What the node's ClusterBridge does with each delivered message, less the hand-over to the edge.
      */
-    private static final class Delivery implements MembershipListener
+    private static final class Delivery implements MembershipListener, StateTransferHandler
     {
         private final Journal journal;
         private long delivered;
@@ -255,6 +258,17 @@ public final class OrderedJournalBench implements Callable<Integer>
 
         @Override
         public void onViewChange(final View view)
+        {
+        }
+
+        @Override
+        public int takeSnapshot(final long asOfSeq, final MutableDirectBuffer buffer, final int offset)
+        {
+            return 0;
+        }
+
+        @Override
+        public void installSnapshot(final long asOfSeq, final DirectBuffer buffer, final int offset, final int length)
         {
         }
     }
