@@ -182,6 +182,18 @@ public final class Membership
     private long deliveredSeq;
     private long stableSeq;
     private long stableWalkedSeq;
+    /**
+     * A state transfer as of this sequence said this node's own messages up to {@link #snapshotOwnOriginSeq} were
+     * sequenced; they leave the outbox only once that sequence is stable in the view (or a continuous view change
+     * agreed on it), because a view change may yet end the view below it and lose them. {@code NEVER} when none.
+     */
+    private long snapshotReleaseSeq = NEVER;
+    private long snapshotOwnOriginSeq;
+    /** A state transfer received before this node held every message it covers, installed once it does. */
+    private long deferredStateSeq = NEVER;
+    private OriginTable deferredStateTable;
+    private byte[] deferredState;
+    private int deferredStateFrom;
 
     private boolean sequencerActive;
     private long nextSeq;
@@ -202,6 +214,8 @@ public final class Membership
     private long lastAckNs = NEVER;
     private long lastAckedSeq = -1;
     private long lastNakNs = NEVER;
+    /** When the contiguous received sequence last advanced: gaps are requested only when it stalls. */
+    private long receivedProgressNs = NEVER;
     private int nakAttempts;
     private long lastStateRequestNs = NEVER;
     private int stateRequestTarget;
@@ -1908,8 +1922,12 @@ public final class Membership
 
     private void install(final View value)
     {
+        // Continuous only when this node's state is exactly the predecessor's end: a state transfer taken beyond the
+        // messages this node received (deliveredSeq > endSeq) holds messages the new view will never deliver, so
+        // such a node drops its state and waits for a new transfer, as a joiner does.
         final boolean continuous = hasState && lastPrimary != null &&
-            value.predecessorViewId() == lastPrimary.viewId() && lastPrimaryReceivedSeq() >= value.endSeq();
+            value.predecessorViewId() == lastPrimary.viewId() && lastPrimaryReceivedSeq() >= value.endSeq() &&
+            deliveredSeq <= value.endSeq();
         if (continuous)
         {
             deliverUpTo(value.endSeq(), true);
@@ -1921,6 +1939,8 @@ public final class Membership
             hasState = false;
             ownSequencedOriginSeq = outbox.firstOriginSeq() - 1;
         }
+        snapshotReleaseSeq = NEVER;
+        clearDeferredState();
         unsentOriginSeq = Math.max(ownSequencedOriginSeq + 1, outbox.firstOriginSeq());
         ownProgressNs = nowNs;
         log.reset(value.firstSeq());
@@ -2239,6 +2259,7 @@ public final class Membership
         while (log.isPresent(receivedSeq + 1))
         {
             final long seq = ++receivedSeq;
+            receivedProgressNs = nowNs;
             if (log.originNode(seq) == nodeId && log.originIncarnation(seq) == incarnation)
             {
                 final long originSeq = log.originSeq(seq);
@@ -2249,6 +2270,7 @@ public final class Membership
                 }
             }
         }
+        installDeferredState();
     }
 
     private int onAck()
@@ -2419,7 +2441,11 @@ public final class Membership
             sendAck(coordinator);
             work++;
         }
-        if (highestKnownSeq > receivedSeq && nowNs - lastNakNs >= retransmitIntervalNs)
+        // A gap is requested only once the contiguous prefix has stopped growing for a retransmit interval: the
+        // sequencer's announcements (heartbeats on another stream, batch headers) run ahead of data still in flight
+        // behind a back-pressured stream, and requesting that data again would only add to the congestion.
+        if (highestKnownSeq > receivedSeq && nowNs - lastNakNs >= retransmitIntervalNs &&
+            nowNs - receivedProgressNs >= retransmitIntervalNs)
         {
             lastNakNs = nowNs;
             sendRetransmitRequest(installedView.viewId(), receivedSeq + 1,
@@ -2521,6 +2547,11 @@ public final class Membership
             return;
         }
         final long stableLimit = Math.min(stableSeq, receivedSeq);
+        if (snapshotReleaseSeq != NEVER && stableLimit >= snapshotReleaseSeq)
+        {
+            outbox.releaseUpTo(snapshotOwnOriginSeq);
+            snapshotReleaseSeq = NEVER;
+        }
         while (stableWalkedSeq < stableLimit)
         {
             final long seq = ++stableWalkedSeq;
@@ -2588,7 +2619,49 @@ public final class Membership
             table.update(origins.nodeId(), origins.incarnation(), origins.lastOriginSeq());
         }
         d.wrapState(payloadView);
-        stateHandler.installSnapshot(asOfSeq, payloadView, 0, payloadView.capacity());
+        if (asOfSeq > receivedSeq)
+        {
+            // The sender's state holds messages this node has not received yet. Installed now, a view change could
+            // end this view below asOfSeq (this node cannot report what it does not hold) and leave it with state
+            // that no survivor delivers; so it waits until it holds them too (a join, so copying is fine).
+            deferredStateTable = table;
+            deferredState = new byte[payloadView.capacity()];
+            payloadView.getBytes(0, deferredState);
+            deferredStateSeq = asOfSeq;
+            deferredStateFrom = d.nodeId();
+            counters.stateTransfersDeferred++;
+            return FRAME_HANDLED;
+        }
+        installState(d.nodeId(), asOfSeq, table, payloadView);
+        return FRAME_HANDLED;
+    }
+
+    private void installDeferredState()
+    {
+        if (deferredStateSeq != NEVER && receivedSeq >= deferredStateSeq)
+        {
+            final long asOfSeq = deferredStateSeq;
+            final OriginTable table = deferredStateTable;
+            final UnsafeBuffer snapshot = new UnsafeBuffer(deferredState);
+            final int from = deferredStateFrom;
+            clearDeferredState();
+            if (!hasState && state == MembershipState.OPERATIONAL)
+            {
+                installState(from, asOfSeq, table, snapshot);
+            }
+        }
+    }
+
+    private void clearDeferredState()
+    {
+        deferredStateSeq = NEVER;
+        deferredStateTable = null;
+        deferredState = null;
+    }
+
+    private void installState(final int from, final long asOfSeq, final OriginTable table, final DirectBuffer state)
+    {
+        stateHandler.installSnapshot(asOfSeq, state, 0, state.capacity());
         originTable.copyFrom(table);
         hasState = true;
         deliveredSeq = asOfSeq;
@@ -2599,15 +2672,15 @@ public final class Membership
             ownSequencedOriginSeq = own;
             ownProgressNs = nowNs;
         }
-        outbox.releaseUpTo(own);
+        snapshotReleaseSeq = asOfSeq;
+        snapshotOwnOriginSeq = own;
         unsentOriginSeq = Math.max(unsentOriginSeq, ownSequencedOriginSeq + 1);
-        LOG.info("node {}: installed a state transfer from node {} as of sequence {}", nodeId, d.nodeId(), asOfSeq);
+        LOG.info("node {}: installed a state transfer from node {} as of sequence {}", nodeId, from, asOfSeq);
         if (installedView.coordinator() == nodeId && !sequencerActive)
         {
             activateSequencer();
         }
         deliverReady();
-        return FRAME_HANDLED;
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ public final class MembershipCounters
     long resubmissions;
     long stateTransfersSent;
     long stateTransfersInstalled;
+    long stateTransfersDeferred;
     long exclusions;
 
     /** @return frames handed to {@link Membership#onFrame}. */
@@ -160,6 +161,12 @@ public final class MembershipCounters
     public long stateTransfersInstalled()
     {
         return stateTransfersInstalled;
+    }
+
+    /** @return state snapshots that arrived before this node held the messages they cover, and waited for them. */
+    public long stateTransfersDeferred()
+    {
+        return stateTransfersDeferred;
     }
 
     /** @return times this node learned it was excluded from the primary view. */
