@@ -119,6 +119,30 @@ class BusConnectionTest
     }
 
     @Test
+    void connectsToAnAbstractSocket() throws Exception
+    {
+        final String name = "omnibus-bus-api-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        final Process abstractDaemon = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--nopidfile",
+            "--print-address=1", "--address=unix:abstract=" + name)
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try
+        {
+            final String printed = new BufferedReader(new InputStreamReader(abstractDaemon.getInputStream(),
+                StandardCharsets.UTF_8)).readLine();
+            assertThat(printed).startsWith("unix:abstract=" + name);
+            try (BusConnection connection = BusConnection.connect("unix:path=" + dir.resolve("absent") + ";" + printed))
+            {
+                assertThat(connection.uniqueName()).startsWith(":");
+            }
+        }
+        finally
+        {
+            abstractDaemon.destroy();
+            abstractDaemon.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void refusesAddressesWithoutUnixSocket()
     {
         assertThatThrownBy(() -> BusConnection.connect("tcp:host=localhost,port=1"))

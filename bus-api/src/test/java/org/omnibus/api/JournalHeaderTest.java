@@ -75,10 +75,15 @@ class JournalHeaderTest
     void filePositionStoreKeepsTheLastSequence()
     {
         final Path file = dir.resolve("position");
-        final PositionStore store = PositionStore.file(file);
-        assertThat(store.load()).isEqualTo(PositionStore.NOTHING);
-        store.store(5);
-        store.store(123_456_789_012L);
-        assertThat(PositionStore.file(file).load()).isEqualTo(123_456_789_012L);
+        try (PositionStore.FilePositionStore store = PositionStore.file(file))
+        {
+            assertThat(store.load()).isEqualTo(PositionStore.NOTHING);
+            store.store(5);
+            store.store(123_456_789_012L);
+        }
+        try (PositionStore.FilePositionStore again = PositionStore.file(file))
+        {
+            assertThat(again.load()).isEqualTo(123_456_789_012L);
+        }
     }
 }

@@ -205,7 +205,8 @@ class DurableSubscriptionTest
         final AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
         final List<Long> values = new CopyOnWriteArrayList<>();
         final List<Long> sequences = new CopyOnWriteArrayList<>();
-        final PositionStore store = PositionStore.file(dir.resolve("position"));
+        final PositionStore.FilePositionStore store = PositionStore.file(dir.resolve("position"));
+        closeables.add(store);
         final DurableSubscription subscription = DurableSubscription.open(node.clientAddress(), RULE, store,
             (seq, m) ->
             {

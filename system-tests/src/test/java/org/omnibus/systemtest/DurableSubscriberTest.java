@@ -142,8 +142,9 @@ class DurableSubscriberTest
                 wrongPayloads.add(body.toString());
             }
         };
-        final DurableSubscription first = DurableSubscription.open(address, RULE, PositionStore.file(position),
-            handler);
+        final PositionStore.FilePositionStore firstStore = PositionStore.file(position);
+        closeables.add(firstStore);
+        final DurableSubscription first = DurableSubscription.open(address, RULE, firstStore, handler);
         closeables.add(0, first);
         emitter.start();
         try
@@ -158,10 +159,14 @@ class DurableSubscriberTest
             Tests.await(() -> values.size() >= 3000, WAIT, () -> values.size() + " received");
             first.close();
             final int atRestart = values.size();
-            assertThat(PositionStore.file(position).load()).isEqualTo(sequences.get(atRestart - 1));
+            try (PositionStore.FilePositionStore check = PositionStore.file(position))
+            {
+                assertThat(check.load()).isEqualTo(sequences.get(atRestart - 1));
+            }
             awaitPublisherAhead(published, 1000);
-            final DurableSubscription second = DurableSubscription.open(address, RULE, PositionStore.file(position),
-                handler);
+            final PositionStore.FilePositionStore secondStore = PositionStore.file(position);
+            closeables.add(secondStore);
+            final DurableSubscription second = DurableSubscription.open(address, RULE, secondStore, handler);
             closeables.add(0, second);
             assertThat(second.historyLost()).isZero();
 
