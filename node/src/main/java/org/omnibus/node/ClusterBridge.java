@@ -41,6 +41,7 @@ final class ClusterBridge implements ClusterLink, MembershipListener, StateTrans
     private View lastPrimary;
     private long lastDeliveredSeq = -1;
     private long journalFailures;
+    private JournalCatchUp catchUp;
     /** Journal sequence of the group's global sequence 0 (non-zero after founding again over a journal). */
     private long sequenceBase;
 
@@ -66,6 +67,14 @@ final class ClusterBridge implements ClusterLink, MembershipListener, StateTrans
             sequenceBase = journal.lastSequence();
             LOG.info("founding the cluster again: journal sequences continue after {}", sequenceBase);
         }
+    }
+
+    /**
+     * @param catchUp fills the journal from a peer's after a state transfer (null: the journal skips the gap).
+     */
+    void catchUp(final JournalCatchUp catchUp)
+    {
+        this.catchUp = catchUp;
     }
 
     long lastDeliveredSeq()
@@ -114,9 +123,10 @@ final class ClusterBridge implements ClusterLink, MembershipListener, StateTrans
         final int offset,
         final int length)
     {
-        if (journal != null)
+        final long seq = sequenceBase + globalSeq;
+        if (journal != null && (catchUp == null || catchUp.client().tryFinishAt(seq)))
         {
-            final long result = journal.append(sequenceBase + globalSeq, viewId, originNode, originSeq,
+            final long result = journal.append(seq, viewId, originNode, originSeq,
                 System.currentTimeMillis() * 1_000_000L, buffer, offset, length);
             if (result < 0 && journalFailures++ == 0)
             {
@@ -146,6 +156,24 @@ final class ClusterBridge implements ClusterLink, MembershipListener, StateTrans
             }
         }
         lastPrimary = view;
+        if (catchUp != null)
+        {
+            catchUp.client().peers(peersOf(view));
+        }
+    }
+
+    private int[] peersOf(final View view)
+    {
+        final int[] peers = new int[view.size()];
+        int count = 0;
+        for (int i = 0; i < view.size(); i++)
+        {
+            if (view.memberId(i) != nodeId)
+            {
+                peers[count++] = view.memberId(i);
+            }
+        }
+        return java.util.Arrays.copyOf(peers, count);
     }
 
     /**
@@ -183,13 +211,18 @@ final class ClusterBridge implements ClusterLink, MembershipListener, StateTrans
             asOfSeq, install.changes().size(), install.orphans().size());
         if (journal != null)
         {
-            // what this journal holds beyond the state it was given is a divergent tail; a gap is skipped
+            // what this journal holds beyond the state it was given is a divergent tail; a gap is fetched from a
+            // peer's journal (catch-up), or skipped without catch-up
             final long first = sequenceBase + asOfSeq + 1;
             final long next = journal.nextSequence();
             final long viewId = lastPrimary == null ? View.NONE : lastPrimary.viewId();
             if (next > first)
             {
                 journal.truncateFrom(first, viewId);
+            }
+            if (catchUp != null && lastPrimary != null)
+            {
+                catchUp.client().begin(first, viewId, peersOf(lastPrimary), System.nanoTime());
             }
             else if (next != -1 && next < first)
             {

@@ -22,6 +22,7 @@ import org.omnibus.persistence.JournalRecoveryReport;
 import org.omnibus.transport.ChannelMode;
 import org.omnibus.transport.TransportContext;
 import org.omnibus.transport.TransportPeer;
+import org.omnibus.transport.TransportStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class Node implements AutoCloseable
     private final Group group;
     private final ClusterBridge bridge;
     private final DurableSubscriptions durable;
+    private final JournalCatchUp catchUp;
     private final AgentRunner runner;
     private final List<String> clientAddresses = new ArrayList<>();
     private boolean closed;
@@ -77,6 +79,7 @@ public final class Node implements AutoCloseable
         bus = new Bus(busContext);
 
         Journal openedJournal = null;
+        JournalCatchUp createdCatchUp = null;
         Group startedGroup = null;
         EdgeAgent startedEdge = null;
         try
@@ -93,13 +96,27 @@ public final class Node implements AutoCloseable
             if (cluster != null)
             {
                 final GroupContext groupContext = groupContext(ctx, cluster, bridge);
-                startedGroup = Group.launch(groupContext);
+                if (openedJournal != null)
+                {
+                    final Group[] groupRef = new Group[1];
+                    createdCatchUp = new JournalCatchUp(ctx.nodeId(), openedJournal,
+                        (node, buffer, offset, length) -> groupRef[0].offerCatchUp(node, buffer, offset, length),
+                        groupContext.transportContext().streamId(TransportStream.CATCH_UP));
+                    groupContext.catchUpHandler(createdCatchUp);
+                    bridge.catchUp(createdCatchUp);
+                    startedGroup = Group.launch(groupContext);
+                    groupRef[0] = startedGroup;
+                }
+                else
+                {
+                    startedGroup = Group.launch(groupContext);
+                }
                 bridge.connect(startedGroup, handler, startedEdge, groupContext.bootstrap());
             }
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(startedGroup, openedJournal);
+            CloseHelper.quietCloseAll(startedGroup, createdCatchUp, openedJournal);
             if (startedEdge != null)
             {
                 startedEdge.onClose();
@@ -107,6 +124,7 @@ public final class Node implements AutoCloseable
             throw ex;
         }
         journal = openedJournal;
+        catchUp = createdCatchUp;
         group = startedGroup;
         edge = startedEdge;
         for (final BusAddress address : ctx.listenAddresses())
@@ -117,8 +135,8 @@ public final class Node implements AutoCloseable
         durable = journal == null ? null : new DurableSubscriptions(bus, journal, handler, edge);
         bus.journalService(durable);
         final Agent agent = group == null ? edge : durable == null ?
-            new CompositeAgent(edge, new GroupInvoker(group, journal)) :
-            new CompositeAgent(edge, new GroupInvoker(group, journal), durable,
+            new CompositeAgent(edge, new GroupInvoker(group, journal, catchUp)) :
+            new CompositeAgent(edge, new GroupInvoker(group, journal, catchUp), durable,
                 new NodeJournal.Retention(journal, NodeJournal.RETENTION_INTERVAL_MS));
         runner = new AgentRunner(
             new SelectorIdleStrategy(edge.selector(), ctx.edgeSpinNs(),
@@ -285,28 +303,35 @@ public final class Node implements AutoCloseable
         closed = true;
         edge.wakeup();
         CloseHelper.quietClose(runner);
-        CloseHelper.quietCloseAll(group, journal);
+        CloseHelper.quietCloseAll(group, catchUp, journal);
         LOG.info("node {} stopped", ctx.nodeId());
     }
 
     /**
-     * Runs the group's duty cycle inside the node's agent and ends the journal's batch once per cycle.
+     * Runs the group's duty cycle and the journal's catch-up inside the node's agent and ends the journal's batch
+     * once per cycle.
      */
     private static final class GroupInvoker implements Agent
     {
         private final Group group;
         private final Journal journal;
+        private final JournalCatchUp catchUp;
 
-        GroupInvoker(final Group group, final Journal journal)
+        GroupInvoker(final Group group, final Journal journal, final JournalCatchUp catchUp)
         {
             this.group = group;
             this.journal = journal;
+            this.catchUp = catchUp;
         }
 
         @Override
         public int doWork()
         {
-            final int work = group.doWork();
+            int work = group.doWork();
+            if (catchUp != null)
+            {
+                work += catchUp.doWork(System.nanoTime());
+            }
             if (work > 0 && journal != null)
             {
                 journal.endBatch();

@@ -521,6 +521,17 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * @param seq a sequence.
+     * @return the least sequence at or after seq that the journal holds (retention and holes skipped), or
+     * {@link #NULL_SEQUENCE} if none. Any thread.
+     */
+    public long ceilingSequence(final long seq)
+    {
+        final long last = lastSequence;
+        return snapshot.ceilingSequence(seq, last);
+    }
+
+    /**
      * @return the sequence the next append must carry, or {@link #NULL_SEQUENCE} if any will do (a fresh
      * journal). Owner thread.
      */

@@ -95,7 +95,7 @@ public final class Group implements AutoCloseable
             new UnsafeBuffer(ByteBuffer.allocateDirect(ctx.submitRingBufferLength())));
         this.maxSubmitLength = Math.min(submitRing.maxMsgLength(), ctx.membershipContext().maxPayloadLength());
 
-        final GroupAdapter adapter = new GroupAdapter(nodeId, counters, ctx.frameFilter());
+        final GroupAdapter adapter = new GroupAdapter(nodeId, counters, ctx.frameFilter(), ctx.catchUpHandler());
         final TransportContext transportCtx = ctx.transportContext();
         for (final TransportStream stream : TransportStream.values())
         {
@@ -288,6 +288,34 @@ public final class Group implements AutoCloseable
     {
         leaving = true;
         agent.enqueue(agent::leaveNow);
+    }
+
+    /**
+     * Send a journal catch-up frame (membership schema, templates 82-89) to one node on the CATCH_UP stream: direct
+     * (unicast to its endpoint) when its endpoint is known, else to all (the frame names its target; the others
+     * ignore it). <b>Agent thread only</b> (from a {@link CatchUpFrameHandler} or, in
+     * {@link GroupThreadingMode#INVOKER}, from the thread that calls {@link #doWork()}). Not queued: a negative
+     * result means nothing was sent and the caller retries later.
+     *
+     * @param targetNodeId the node.
+     * @param buffer       holding the frame.
+     * @param offset       of the frame.
+     * @param length       of the frame.
+     * @return a positive position if sent, else {@link Transport#BACK_PRESSURED}, {@link Transport#NOT_CONNECTED},
+     * {@link Transport#ADMIN_ACTION}, {@link Transport#CLOSED} or {@link Transport#MAX_POSITION_EXCEEDED}.
+     */
+    public long offerCatchUp(final int targetNodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (closed || transport.isClosed())
+        {
+            return Transport.CLOSED;
+        }
+        final long result = transport.offer(targetNodeId, TransportStream.CATCH_UP, buffer, offset, length);
+        if (result == Transport.UNKNOWN_NODE)
+        {
+            return transport.offer(TransportStream.CATCH_UP, buffer, offset, length);
+        }
+        return result;
     }
 
     /** @return this node's id. */

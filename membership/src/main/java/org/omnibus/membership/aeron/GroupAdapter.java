@@ -1,11 +1,14 @@
 package org.omnibus.membership.aeron;
 
+import java.nio.ByteOrder;
+
 import io.aeron.Image;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Long2LongHashMap;
+import org.omnibus.codec.sbe.membership.MessageHeaderDecoder;
 import org.omnibus.membership.Membership;
 import org.omnibus.membership.View;
 import org.omnibus.transport.ImageListener;
@@ -28,6 +31,7 @@ final class GroupAdapter implements FragmentHandler, ImageListener
     private final int nodeId;
     private final GroupCounters counters;
     private final FrameFilter filter;
+    private final CatchUpFrameHandler catchUpHandler;
     private final Int2IntHashMap nodeBySession = new Int2IntHashMap(UNKNOWN);
     private final Long2LongHashMap latestSessionByNodeStream = new Long2LongHashMap(Long.MIN_VALUE);
     private Transport transport;
@@ -37,11 +41,13 @@ final class GroupAdapter implements FragmentHandler, ImageListener
     private int lastStreamId;
     private boolean haveLast;
 
-    GroupAdapter(final int nodeId, final GroupCounters counters, final FrameFilter filter)
+    GroupAdapter(
+        final int nodeId, final GroupCounters counters, final FrameFilter filter, final CatchUpFrameHandler catchUp)
     {
         this.nodeId = nodeId;
         this.counters = counters;
         this.filter = filter;
+        this.catchUpHandler = catchUp;
     }
 
     void wire(final Transport transport, final Membership membership)
@@ -69,7 +75,24 @@ final class GroupAdapter implements FragmentHandler, ImageListener
             return;
         }
         trackSession(from, header.sessionId(), header.streamId());
+        if (catchUpHandler != null && isCatchUpFrame(buffer, offset, length))
+        {
+            catchUpHandler.onCatchUpFrame(from, buffer, offset, length);
+            return;
+        }
         membership.onFrame(buffer, offset, length, nowNs);
+    }
+
+    private static boolean isCatchUpFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        final int templateId = buffer.getShort(offset + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int schemaId = buffer.getShort(offset + 4, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        return schemaId == MessageHeaderDecoder.SCHEMA_ID &&
+            templateId >= CatchUpFrameHandler.FIRST_TEMPLATE_ID && templateId <= CatchUpFrameHandler.LAST_TEMPLATE_ID;
     }
 
     private void trackSession(final int from, final int sessionId, final int streamId)

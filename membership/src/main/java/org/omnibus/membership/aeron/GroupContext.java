@@ -72,6 +72,7 @@ public final class GroupContext
     private TransportContext transportContext;
     private ErrorHandler errorHandler;
     private FrameFilter frameFilter;
+    private CatchUpFrameHandler catchUpHandler;
 
     /**
      * Validate, fill defaults, persist the next incarnation (unless one was given) and configure the child contexts.
@@ -538,6 +539,23 @@ public final class GroupContext
     public FrameFilter frameFilter()
     {
         return frameFilter;
+    }
+
+    /**
+     * @param handler receives the journal catch-up frames (membership schema templates 82-89) in place of the state
+     *                machine; null (default): they are ignored.
+     * @return this.
+     */
+    public GroupContext catchUpHandler(final CatchUpFrameHandler handler)
+    {
+        this.catchUpHandler = handler;
+        return this;
+    }
+
+    /** @return the catch-up frame handler, or null. */
+    public CatchUpFrameHandler catchUpHandler()
+    {
+        return catchUpHandler;
     }
 
     /** {@inheritDoc} */
