@@ -62,6 +62,7 @@ final class CatchUpClient implements AutoCloseable
     private long ignored;
     private long startedNs;
     private long startedAtSeq;
+    private long lastNowNs;
 
     CatchUpClient(
         final int nodeId,
@@ -92,6 +93,7 @@ final class CatchUpClient implements AutoCloseable
     {
         this.liveNext = liveNextSeq;
         this.viewId = viewId;
+        this.lastNowNs = nowNs;
         peers(peers);
         if (!active)
         {
@@ -155,6 +157,7 @@ final class CatchUpClient implements AutoCloseable
         {
             return 0;
         }
+        lastNowNs = nowNs;
         if (verified && nextSequence() >= liveNext)
         {
             finish("caught up");
@@ -369,7 +372,7 @@ final class CatchUpClient implements AutoCloseable
         awaiting = false;
         LOG.info("catch-up {}: {} entries appended ({} .. {}), the journal follows the live stream from {} ({} ms)",
             how, appended, startedAtSeq, nextSequence() - 1, nextSequence(),
-            (System.nanoTime() - startedNs) / 1_000_000);
+            (lastNowNs - startedNs) / 1_000_000);
     }
 
     private int currentPeer()

@@ -269,6 +269,12 @@ public final class Node implements AutoCloseable
         return group;
     }
 
+    /** @return the journal's catch-up, or null without a cluster journal (tests). */
+    JournalCatchUp catchUp()
+    {
+        return catchUp;
+    }
+
     /**
      * @return what the journal found and did when it opened, or null without a journal.
      */
