@@ -58,6 +58,7 @@ class NodeJournalTest
     private Path dataDir;
     private Path journalDir;
     private Node node;
+    private long firstWritten;
     private final StringWriter err = new StringWriter();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger nodeJournalLogger = (Logger)LoggerFactory.getLogger(NodeJournal.class);
@@ -199,6 +200,11 @@ class NodeJournalTest
     void aNodeRefusesAJournalFileCutShortUnlessToldToTruncate() throws IOException
     {
         final long last = writeJournalThroughANode();
+        final long first;
+        try (JournalReader reader = JournalReader.open(journalDir))
+        {
+            first = reader.firstSequence();
+        }
         final Location cut = locate(journalDir, last / 2);
         try (RandomAccessFile raf = new RandomAccessFile(cut.file().toFile(), "rw"))
         {
@@ -211,17 +217,19 @@ class NodeJournalTest
             .contains("--journal-truncate-on-corruption");
         assertThat(loggedErrors()).anyMatch(m -> m.contains(cut.file().toString()));
 
-        // Chronicle cannot read that file to its end: it is moved aside whole (the only cycle file here), and the
-        // node starts on an empty journal
+        // Chronicle cannot read that file to its end: the journal moves it aside (the only cycle file here), and
+        // the node copies back its whole entries before the cut: the journal ends at the last whole entry
         node = Node.launch(context("start", "--data-dir=" + dataDir, "--journal-truncate-on-corruption"));
         final JournalRecoveryReport report = node.journalRecoveryReport();
         assertThat(report.quarantinedFiles()).hasSize(1);
         assertThat(report.quarantinedFiles().get(0).getFileName()).isEqualTo(cut.file().getFileName());
         assertThat(report.quarantinedFiles().get(0).getParent().getFileName().toString()).startsWith("quarantine-");
-        assertThat(report.lastSequence()).isEqualTo(-1);
-        assertThat(loggedErrors()).anyMatch(m -> m.contains("was damaged") && m.contains("moved aside"));
+        assertThat(loggedErrors()).anyMatch(m -> m.contains("was damaged") && m.contains("moved aside") &&
+            m.contains("appends resume at " + last / 2));
+        assertThat(log.list).anyMatch(e -> e.getFormattedMessage().contains("copied back " + (last / 2 - first) +
+            " whole entries (sequences " + first + ".." + (last / 2 - 1) + ")"));
 
-        assertNodeServesAndJournalsFrom(-1);
+        assertNodeServesAndJournalsFrom(last / 2);
     }
 
     // ---- retention ----
@@ -305,6 +313,7 @@ class NodeJournalTest
         {
             assertThat(reader.damage()).isNull();
             assertThat(reader.lastSequence()).isGreaterThanOrEqualTo(SIGNALS);
+            firstWritten = reader.firstSequence();
             return reader.lastSequence();
         }
     }
@@ -340,7 +349,8 @@ class NodeJournalTest
         try (JournalReader reader = JournalReader.open(journalDir); JournalTailer tailer = reader.tailer())
         {
             assertThat(reader.damage()).isNull();
-            assertThat(reader.lastSequence()).isGreaterThanOrEqualTo(Math.max(nextSeq, 0) + 50);
+            assertThat(reader.lastSequence()).isGreaterThanOrEqualTo(nextSeq + 50);
+            assertThat(reader.firstSequence()).as("nothing before the damage lost").isEqualTo(firstWritten);
             final long[] expected = {reader.firstSequence()};
             final boolean[] sawNext = {false};
             while (tailer.poll((seq, viewId, originNode, originSeq, ts, buffer, offset, length) ->
@@ -352,7 +362,7 @@ class NodeJournalTest
                 Thread.onSpinWait();
             }
             assertThat(expected[0]).isEqualTo(reader.lastSequence() + 1);
-            assertThat(sawNext[0] || nextSeq < 0).isTrue();
+            assertThat(sawNext[0]).isTrue();
         }
     }
 
