@@ -168,6 +168,12 @@ public final class Node implements AutoCloseable
         final NodeContext ctx, final ClusterSettings cluster, final ClusterBridge bridge)
     {
         final TransportContext transport = new TransportContext().channelMode(cluster.channelMode());
+        if (cluster.journal() && ctx.journalContext().directory().startsWith(ctx.dataDir()))
+        {
+            // The journal's exclusive lock, taken before, proves that no other node runs on this data directory: a
+            // driver directory left by a killed node goes at once (Aeron would refuse it until its heartbeat aged).
+            transport.dirDeleteOnStart(true);
+        }
         if (cluster.channelMode() == ChannelMode.MULTICAST)
         {
             transport.multicastEndpoint(cluster.multicastEndpoint()).multicastInterface(cluster.multicastInterface());
