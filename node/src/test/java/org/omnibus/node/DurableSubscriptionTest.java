@@ -245,8 +245,10 @@ class DurableSubscriptionTest
             assertThat(values.size()).isEqualTo(seenBeforeDisconnect);
             assertThat(store.load()).isEqualTo(subscription.lastSequence());
 
+            // taken before reconnecting: the new subscription starts delivering as soon as it is answered
+            final long lastBeforeReconnect = sequences.get(sequences.size() - 1);
             final long start = subscription.reconnect();
-            assertThat(start).isEqualTo(sequences.get(sequences.size() - 1) + 1);
+            assertThat(start).isEqualTo(lastBeforeReconnect + 1);
             Tests.await(() -> values.size() >= total || publisherFailure.get() != null, WAIT,
                 () -> values.size() + " of " + total);
         }
