@@ -60,7 +60,8 @@ class MonitorTest extends BusTest
                 "Echo", "s", "watched").kind()).isEqualTo("reply");
             caller.emit(null, "/org/omnibus/test", "org.omnibus.Test", "Broadcast", "s", "everyone");
 
-            awaitLine(lines, "member=Broadcast");
+            // the signal's argument is printed on the line after its header: wait for that, the last line expected
+            awaitLine(lines, "string \"everyone\"");
             final String text;
             synchronized (lines)
             {
