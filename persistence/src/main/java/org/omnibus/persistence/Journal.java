@@ -26,12 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NavigableSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -80,7 +76,6 @@ public final class Journal implements AutoCloseable
     private final UnsafeBuffer probeView = new UnsafeBuffer(0, 0);
     private final EntryChecksum checksum = new EntryChecksum();
     private final SequenceRuns runs;
-    private final DateTimeFormatter cycleFileFormat;
     private final JournalRecoveryReport recoveryReport;
     private final Int2ObjectHashMap<Long> closedCycleBytes = new Int2ObjectHashMap<>();
     private final JournalIndexSource indexSource = new JournalIndexSource()
@@ -178,7 +173,6 @@ public final class Journal implements AutoCloseable
                 quarantined.addAll(quarantineFrom(Path.of(problem.file), problem));
             }
             this.rollCycle = queue.rollCycle();
-            this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
             this.runs = recovery.runs;
             this.nextSequence = recovery.nextSeq;
             this.journalTimeNs = recovery.journalTimeNs;
@@ -458,39 +452,17 @@ public final class Journal implements AutoCloseable
     public List<JournalFile> files()
     {
         checkOpen();
-        final List<JournalFile> files = new ArrayList<>();
-        final int firstCycle = queue.firstCycle();
-        final int lastCycle = queue.lastCycle();
-        if (firstCycle == Integer.MAX_VALUE || lastCycle == Integer.MIN_VALUE)
+        return JournalFile.list(queue, rollCycle, directory, (cycle, closed) ->
         {
-            return files;
-        }
-        final NavigableSet<Long> cycles = queue.listCyclesBetween(firstCycle, lastCycle);
-        final long lengthMs = rollCycle.lengthInMillis();
-        for (final Long cycleValue : cycles)
-        {
-            final int cycle = cycleValue.intValue();
-            final long startMs = cycle * lengthMs + queue.epoch();
-            final Path path = directory.resolve(cycleFileFormat.format(Instant.ofEpochMilli(startMs)) +
-                CYCLE_FILE_SUFFIX);
-            if (!Files.exists(path))
+            if (!closed)
             {
-                continue;
+                return usedBytes(cycle);
             }
-            final long used;
-            if (cycle < lastCycle)
-            {
-                final Long cached = closedCycleBytes.get(cycle);
-                used = null != cached ? cached : usedBytes(cycle);
-                closedCycleBytes.put(cycle, (Long)used);
-            }
-            else
-            {
-                used = usedBytes(cycle);
-            }
-            files.add(new JournalFile(cycle, path, used, startMs, startMs + lengthMs));
-        }
-        return files;
+            final Long cached = closedCycleBytes.get(cycle);
+            final long used = null != cached ? cached : usedBytes(cycle);
+            closedCycleBytes.put(cycle, (Long)used);
+            return used;
+        });
     }
 
     /**

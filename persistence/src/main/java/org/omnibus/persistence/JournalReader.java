@@ -9,12 +9,7 @@ import org.agrona.CloseHelper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.NavigableSet;
 
 /**
  * A read-only view of a journal, for tools that read it beside the node that writes it ({@code omnibus journal}).
@@ -39,7 +34,6 @@ public final class JournalReader implements AutoCloseable
     private final ExcerptTailer scanTailer;
     private final JournalRecovery scan;
     private final RollCycle rollCycle;
-    private final DateTimeFormatter cycleFileFormat;
     private volatile IndexSnapshot snapshot = IndexSnapshot.EMPTY;
     private volatile long lastSequence = Journal.NULL_SEQUENCE;
     private boolean isClosed;
@@ -88,7 +82,6 @@ public final class JournalReader implements AutoCloseable
         this.scanTailer = tailer;
         this.scan = new JournalRecovery(queue);
         this.rollCycle = queue.rollCycle();
-        this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
         refresh();
     }
 
@@ -303,42 +296,22 @@ public final class JournalReader implements AutoCloseable
     public List<JournalFile> files()
     {
         checkOpen();
-        final List<JournalFile> files = new ArrayList<>();
-        final int firstCycle = queue.firstCycle();
-        final int lastCycle = queue.lastCycle();
-        if (firstCycle == Integer.MAX_VALUE || lastCycle == Integer.MIN_VALUE)
+        return JournalFile.list(queue, rollCycle, directory, (cycle, closed) ->
         {
-            return files;
-        }
-        final NavigableSet<Long> cycles = queue.listCyclesBetween(firstCycle, lastCycle);
-        final long lengthMs = rollCycle.lengthInMillis();
-        for (final Long cycleValue : cycles)
-        {
-            final int cycle = cycleValue.intValue();
-            final long startMs = cycle * lengthMs + queue.epoch();
-            final Path path = directory.resolve(
-                cycleFileFormat.format(Instant.ofEpochMilli(startMs)) + SingleChronicleQueue.SUFFIX);
-            if (!Files.exists(path))
-            {
-                continue;
-            }
             final SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
             if (null == store)
             {
-                continue;
+                return -1;
             }
-            final long used;
             try
             {
-                used = store.writePosition();
+                return store.writePosition();
             }
             finally
             {
                 queue.closeStore(store);
             }
-            files.add(new JournalFile(cycle, path, used, startMs, startMs + lengthMs));
-        }
-        return files;
+        });
     }
 
     /**
